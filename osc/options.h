@@ -1,0 +1,126 @@
+// MigrationOptions: everything one migration needs, as plain values.
+//
+// The CLI (cli/) maps flags onto this struct; the library never sees argv.
+// Each component has its own nested options struct; every field documents
+// its default and the trade-off behind it. Validate() checks the whole tree
+// and names the first problem in terms of the user-facing flag.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "db/connection_options.h"
+
+namespace osc::migration {
+
+// The row copier (osc/copy/).
+struct CopyOptions {
+  // --threads: parallel copy workers, each on its own connection copying
+  // disjoint key ranges. More threads copy faster until the server's I/O or
+  // CPU saturates, and add load (and replica lag) to a busy primary.
+  int threads = 2;
+  // --chunk-size: rows per chunk at the start (gh-ost's flag). The size then
+  // adapts toward chunk_target_time within [min_chunk_size, max_chunk_size].
+  uint64_t chunk_size = 1000;
+  uint64_t min_chunk_size = 100;
+  uint64_t max_chunk_size = 100000;
+  // --chunk-target-time: how long one chunk statement should take. Short
+  // chunks hold row locks on the original briefly (other writers wait less)
+  // and react fast to throttling; too short wastes round trips.
+  std::chrono::milliseconds chunk_target_time{500};
+  // The copier pauses while more than this many binlog row changes wait to
+  // be applied, so the applier is never starved by the copy.
+  uint64_t max_apply_backlog = 50000;
+};
+
+// Applying binlog changes to the shadow table (osc/apply/).
+struct ApplyOptions {
+  // Most row changes applied in one transaction (after per-key collapsing).
+  uint32_t max_batch_rows = 1000;
+  // Capacity of the queue between the binlog reader and the applier. The
+  // reader blocks when it is full (memory stays bounded).
+  uint32_t queue_capacity = 20000;
+};
+
+// The final swap (osc/cutover/).
+struct CutOverOptions {
+  // --cut-over-lock-timeout-seconds: the longest any other session may wait
+  // because of osc during one cut-over attempt (lock_wait_timeout of the
+  // locking and renaming sessions; also the bound on draining the binlog
+  // under the lock). Short: a blocked attempt backs off and retries rather
+  // than making the application's queries queue up behind it.
+  std::chrono::seconds lock_timeout{3};
+  // --cut-over-max-attempts: attempts before giving up (original intact).
+  int max_attempts = 60;
+  // Back-off between attempts: doubles from initial up to max.
+  std::chrono::milliseconds backoff_initial{1000};
+  std::chrono::milliseconds backoff_max{30000};
+  // --postpone-cut-over-flag-file: while this file exists, osc keeps the
+  // shadow in sync and does not cut over. Empty: no postponing.
+  std::string postpone_flag_file;
+  // --ok-to-drop-table: drop the old table after a successful cut-over.
+  // Default false: it stays as _<table>_osc_old (dropping a big table can
+  // stall I/O; the user decides when).
+  bool ok_to_drop_table = false;
+  // --force-cut-over-after: after this long of failed attempts because of
+  // blockers, KILL the sessions blocking the cut-over on this table only.
+  std::optional<std::chrono::seconds> force_cut_over_after;
+};
+
+// Comparing original and shadow before the cut-over (osc/copy/checksum).
+struct ChecksumOptions {
+  // --checksum / --skip-checksum. On by default: it is the safety net
+  // that catches any divergence (e.g. an added UNIQUE key silently dropping
+  // duplicate rows) before the swap, at the cost of reading both tables once.
+  bool enabled = true;
+  // Rows per checksum chunk.
+  uint64_t chunk_size = 10000;
+  // A chunk that differs is re-copied and checked again at most this often
+  // before the migration fails.
+  int max_repairs = 1;
+};
+
+struct MigrationOptions {
+  // The primary to migrate on. The password is in here; never log it (use
+  // connection.Describe()).
+  db::ConnectionOptions connection;
+  // --database, --table: the table to change. --alter: the clauses that
+  // follow "ALTER TABLE <table>".
+  std::string database;
+  std::string table;
+  std::string alter;
+  // --execute: without it, osc plans and runs every preflight check but
+  // changes nothing (and exits 0 if the migration could run).
+  bool execute = false;
+  // --attempt-instant-ddl: when every clause can be done INSTANT by the
+  // server, try `ALTER ... ALGORITHM=INSTANT` (with the cut-over lock
+  // timeout) before falling back to a copy.
+  bool attempt_instant = false;
+  // --replica-server-id: server id osc registers with to read the binlog.
+  // Must be unique among the primary's replicas (a duplicate silently
+  // disconnects the other one). 0: pick one derived from the process id.
+  uint32_t binlog_server_id = 0;
+  // --progress-interval: how often progress is reported.
+  std::chrono::milliseconds progress_interval{5000};
+  // --heartbeat-interval: how often osc writes its heartbeat row (used for
+  // replica lag and for knowing how current the binlog stream is).
+  std::chrono::milliseconds heartbeat_interval{500};
+
+  CopyOptions copy;
+  ApplyOptions apply;
+  CutOverOptions cut_over;
+  ChecksumOptions checksum;
+
+  // OK, or InvalidArgument naming the flag at fault.
+  Status Validate() const;
+  // Validate() minus the requirement to name a table and an ALTER: for
+  // modes that connect but do not migrate (the CLI's server check). Names
+  // that are given are still checked.
+  Status ValidateSettings() const;
+};
+
+}  // namespace osc::migration
