@@ -59,4 +59,6 @@ std::string_view EventTypeName(uint8_t type) {
   return "TYPE_?";
 }
 
+bool IsKnownEventType(uint8_t type) { return EventTypeName(type) != "TYPE_?"; }
+
 }  // namespace osc::binlog

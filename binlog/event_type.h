@@ -73,6 +73,10 @@ enum class EventType : uint8_t {
 // Human name such as "WRITE_ROWS_V2" or "MARIA_GTID"; "TYPE_?" if unknown.
 std::string_view EventTypeName(uint8_t type);
 
+// True for every code listed in EventType (MySQL 0-42, MariaDB 160-171).
+// The reader skips unknown events only when they carry kFlagIgnorable.
+bool IsKnownEventType(uint8_t type);
+
 // v4 common header: timestamp(4) type(1) server_id(4) event_size(4)
 // log_pos(4) flags(2).
 inline constexpr size_t kEventHeaderLength = 19;
