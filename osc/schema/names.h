@@ -1,0 +1,38 @@
+// Names of the helper tables osc creates next to the table it migrates.
+//
+// The names are part of the user contract (documented, looked for by
+// --cleanup and by the leftover check), so they never change:
+//   _<table>_osc_new  the shadow table that becomes the new table
+//   _<table>_osc_log  the changelog (heartbeat, state, checkpoints)
+//   _<table>_osc_old  the sentry during cut-over, then the original data
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace osc::schema {
+
+struct HelperTableNames {
+  std::string shadow;     // _<table>_osc_new
+  std::string changelog;  // _<table>_osc_log
+  std::string old;        // _<table>_osc_old
+};
+
+// Characters the helper names add to the table name ("_" + "_osc_new").
+inline constexpr size_t kHelperNameOverhead = 9;
+// The longest table name whose helper names still fit the server's
+// 64-character limit on table names.
+inline constexpr size_t kMaxMigratableTableNameChars = 64 - kHelperNameOverhead;
+
+// The helper names for `table`. InvalidArgument when they would exceed the
+// 64-character limit, with a message naming the table, its length in
+// characters and the limit; or when `table` is not a valid identifier.
+// Lengths count characters (UTF-8 code points), as the server does.
+Result<HelperTableNames> HelperNamesFor(std::string_view table);
+
+}  // namespace osc::schema
