@@ -1,5 +1,6 @@
 #include "tools/random_writer.h"
 
+#include <cstdio>
 #include <random>
 #include <string>
 
@@ -29,12 +30,21 @@ std::string Amount(std::mt19937_64& rng) {
          std::to_string(a % 100);
 }
 
+std::string RandomDateTime(std::mt19937_64& rng) {
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "'20%02d-%02d-%02d %02d:%02d:%02d.%06d'", static_cast<int>(rng() % 30),
+                static_cast<int>(1 + rng() % 12), static_cast<int>(1 + rng() % 28), static_cast<int>(rng() % 24),
+                static_cast<int>(rng() % 60), static_cast<int>(rng() % 60), static_cast<int>(rng() % 1000000));
+  return buf;
+}
+
 std::string RowValues(std::mt19937_64& rng, int64_t u_or_negative) {
   std::string u = u_or_negative < 0 ? "NULL" : std::to_string(u_or_negative);
   return "(" + u + ", '" + RandomName(rng) + "', " + (rng() % 5 == 0 ? "NULL" : "'" + RandomName(rng) + RandomName(rng) + "'") +
-         ", " + Amount(rng) + ", NOW(6) - INTERVAL " + std::to_string(rng() % 100000000) + " MICROSECOND, " +
-         std::to_string(rng() % 256) + ")";
+         ", " + Amount(rng) + ", " + RandomDateTime(rng) + ", " + std::to_string(rng() % 256) + ")";
 }
+
+constexpr const char* kWorkloadColumns = "id, u, name, payload, amount, created, flags";
 
 bool IsExpected(uint32_t err) { return err == 1062 || err == 1205 || err == 1213; }
 
@@ -152,45 +162,69 @@ void RandomWriter::Run(std::stop_token stop, int index, db::Connection conn) {
       (void)conn.Execute("USE " + db::QuoteIdentifier(options_.database));
     }
     int pick = static_cast<int>(rng() % static_cast<uint64_t>(total));
-    Status s;
+    // Each operation is a list of statements; in mirror mode each change is
+    // followed by the statements that copy the touched rows into the
+    // mirror, and the whole list is one transaction.
+    const bool mirror = !options_.mirror_table.empty();
+    const std::string qm = mirror ? db::QuoteIdentifier(options_.mirror_table) : "";
+    auto sync_rows = [&](std::vector<std::string>* out, const std::string& where) {
+      if (!mirror) return;
+      out->push_back("DELETE FROM " + qm + " WHERE " + where);
+      out->push_back("INSERT INTO " + qm + " (" + kWorkloadColumns + ") SELECT " + kWorkloadColumns + " FROM " + qt +
+                     " WHERE " + where);
+    };
+    auto insert_row = [&](std::vector<std::string>* out, int64_t u) {
+      out->push_back("INSERT INTO " + qt + " (u, name, payload, amount, created, flags) VALUES " + RowValues(rng, u));
+      sync_rows(out, "id = LAST_INSERT_ID()");
+    };
+    std::vector<std::string> stmts;
+    bool commit = true;
+    int inserted = 0;
     if ((pick -= options_.w_insert) < 0) {
-      const int64_t u = rng() % 2 ? static_cast<int64_t>(rng() % 10'000'000) : -1;
-      s = conn.Execute("INSERT INTO " + qt + " (u, name, payload, amount, created, flags) VALUES " + RowValues(rng, u));
-      if (s.ok()) max_id_.fetch_add(1);
+      insert_row(&stmts, rng() % 2 ? static_cast<int64_t>(rng() % 10'000'000) : -1);
+      inserted = 1;
     } else if ((pick -= options_.w_update) < 0) {
-      s = conn.Execute("UPDATE " + qt + " SET name = '" + RandomName(rng) + "', amount = " + Amount(rng) +
-                       ", flags = " + std::to_string(rng() % 256) + " WHERE id = " + std::to_string(random_id()));
+      const std::string id = std::to_string(random_id());
+      stmts.push_back("UPDATE " + qt + " SET name = '" + RandomName(rng) + "', amount = " + Amount(rng) +
+                      ", flags = " + std::to_string(rng() % 256) + " WHERE id = " + id);
+      sync_rows(&stmts, "id = " + id);
     } else if ((pick -= options_.w_key_change) < 0) {
-      const int64_t to = kMovedIdBase + next_moved_id_.fetch_add(1) * 16 + index;
-      s = conn.Execute("UPDATE " + qt + " SET id = " + std::to_string(to) + " WHERE id = " + std::to_string(random_id()));
+      const std::string from = std::to_string(random_id());
+      const std::string to = std::to_string(kMovedIdBase + next_moved_id_.fetch_add(1) * 16 + index);
+      stmts.push_back("UPDATE " + qt + " SET id = " + to + " WHERE id = " + from);
+      sync_rows(&stmts, "id IN (" + from + ", " + to + ")");
     } else if ((pick -= options_.w_delete) < 0) {
-      s = conn.Execute("DELETE FROM " + qt + " WHERE id = " + std::to_string(random_id()));
+      const std::string id = std::to_string(random_id());
+      stmts.push_back("DELETE FROM " + qt + " WHERE id = " + id);
+      sync_rows(&stmts, "id = " + id);
     } else if ((pick -= options_.w_swap) < 0) {
       // Swap the unique values of two rows: the intermediate NULL keeps
       // the unique key valid inside the transaction.
       const std::string a = std::to_string(random_id()), b = std::to_string(random_id());
       if (a == b) continue;
-      s = txn({"SELECT @ua := u FROM " + qt + " WHERE id = " + a + " FOR UPDATE",
+      stmts = {"SELECT @ua := u FROM " + qt + " WHERE id = " + a + " FOR UPDATE",
                "SELECT @ub := u FROM " + qt + " WHERE id = " + b + " FOR UPDATE",
                "UPDATE " + qt + " SET u = NULL WHERE id = " + a,
                "UPDATE " + qt + " SET u = @ua WHERE id = " + b,
-               "UPDATE " + qt + " SET u = @ub WHERE id = " + a},
-              true);
+               "UPDATE " + qt + " SET u = @ub WHERE id = " + a};
+      sync_rows(&stmts, "id IN (" + a + ", " + b + ")");
     } else {
-      const bool commit = rng() % 5 != 0;
-      std::vector<std::string> stmts;
-      stmts.push_back("INSERT INTO " + qt + " (u, name, payload, amount, created, flags) VALUES " + RowValues(rng, -1) +
-                      "," + RowValues(rng, -1));
-      stmts.push_back("UPDATE " + qt + " SET payload = CONCAT(COALESCE(payload, ''), 'x') WHERE id = " +
-                      std::to_string(random_id()));
-      stmts.push_back("DELETE FROM " + qt + " WHERE id = " + std::to_string(random_id()));
-      s = txn(stmts, commit);
-      if (s.ok() && commit) max_id_.fetch_add(2);
-      if (s.ok() && !commit) {
-        std::lock_guard lock(mu_);
-        ++stats_.rolled_back;
-        continue;
-      }
+      commit = rng() % 5 != 0;
+      insert_row(&stmts, -1);
+      insert_row(&stmts, -1);
+      inserted = 2;
+      const std::string up = std::to_string(random_id()), del = std::to_string(random_id());
+      stmts.push_back("UPDATE " + qt + " SET payload = CONCAT(COALESCE(payload, ''), 'x') WHERE id = " + up);
+      sync_rows(&stmts, "id = " + up);
+      stmts.push_back("DELETE FROM " + qt + " WHERE id = " + del);
+      sync_rows(&stmts, "id = " + del);
+    }
+    Status s = (stmts.size() == 1 && commit) ? conn.Execute(stmts[0]) : txn(stmts, commit);
+    if (s.ok() && commit) max_id_.fetch_add(inserted);
+    if (s.ok() && !commit) {
+      std::lock_guard lock(mu_);
+      ++stats_.rolled_back;
+      continue;
     }
     Record(s);
     if (pause.count() > 0) SystemClock()->SleepFor(pause, stop);

@@ -44,6 +44,12 @@ struct WriterOptions {
   // Target operations per second over all threads; 0 = as fast as possible.
   double ops_per_second = 200;
   uint64_t seed = 1;
+  // Mirror mode (for exactness tests): when set, every operation also
+  // copies the rows it touched from `table` into `mirror_table` (same
+  // database, created by the caller with the same definition and data),
+  // inside the same transaction. After a migration of `table`, a direct
+  // ALTER of the mirror with the same clauses must give identical rows.
+  std::string mirror_table;
   // Relative weights of the operation kinds.
   int w_insert = 30, w_update = 35, w_key_change = 5, w_delete = 10, w_swap = 10, w_multi = 10;
 };

@@ -1,0 +1,238 @@
+// End-to-end migrations on the MariaDB sandbox. The oracle for exactness is
+// a direct ALTER TABLE: under live writes, a mirror table receives every
+// change of the migrated table in the same transaction (RandomWriter mirror
+// mode); after osc's cut-over the mirror gets the same clauses by a plain
+// ALTER, and both tables must then be identical in definition and rows.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "db/connection.h"
+#include "db/quoting.h"
+#include "osc/migration.h"
+#include "tests/support/test_env.h"
+#include "tools/random_writer.h"
+
+namespace osc::migration {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kDb = "osc_e2e";
+
+class MigrationE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto ep = osc::testing::SandboxPrimary();
+    if (!ep) OSC_SKIP_OR_FAIL("no sandbox: run scripts/sandbox.sh start and eval its env");
+    conn_opts_.host = ep->host;
+    conn_opts_.port = ep->port;
+    conn_opts_.user = ep->user;
+    conn_opts_.password = ep->password;
+    auto c = db::Connection::Open(conn_opts_);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    conn_.emplace(std::move(*c));
+    // A fresh schema per test: helper tables left by an earlier run would
+    // (rightly) make the preflight refuse.
+    ASSERT_TRUE(conn_->Execute(std::string("DROP DATABASE IF EXISTS ") + kDb).ok());
+    ASSERT_TRUE(conn_->Execute(std::string("CREATE DATABASE ") + kDb).ok());
+    ASSERT_TRUE(conn_->Execute(std::string("USE ") + kDb).ok());
+  }
+
+  MigrationOptions Options(const std::string& table, const std::string& alter) const {
+    MigrationOptions o;
+    o.connection = conn_opts_;
+    o.database = kDb;
+    o.table = table;
+    o.alter = alter;
+    o.execute = true;
+    o.copy.threads = 2;
+    o.copy.chunk_size = 500;
+    o.progress_interval = 200ms;
+    o.heartbeat_interval = 100ms;
+    o.cut_over.lock_timeout = 3s;
+    o.cut_over.backoff_initial = 200ms;
+    o.cut_over.backoff_max = 1s;
+    return o;
+  }
+
+  void Exec(const std::string& sql) { ASSERT_TRUE(conn_->Execute(sql).ok()) << sql; }
+
+  db::QueryResult Rows(const std::string& sql) {
+    auto r = conn_->Query(sql);
+    EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
+    return r.ok() ? *r : db::QueryResult{};
+  }
+
+  // Columns (name, type, nullability, default, extra, charset, collation, order)
+  // and indexes of a table, as comparable rows.
+  db::QueryResult Definition(const std::string& table) {
+    const std::string t = db::QuoteStringLiteral(table);
+    auto cols = Rows("SELECT ORDINAL_POSITION, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, "
+                     "CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '" +
+                     std::string(kDb) + "' AND TABLE_NAME = " + t + " ORDER BY ORDINAL_POSITION");
+    auto idx = Rows("SELECT INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE, SUB_PART FROM "
+                    "information_schema.STATISTICS WHERE TABLE_SCHEMA = '" + std::string(kDb) +
+                    "' AND TABLE_NAME = " + t + " ORDER BY INDEX_NAME, SEQ_IN_INDEX");
+    for (auto& r : idx.rows) cols.rows.push_back(r);
+    return cols;
+  }
+
+  void ExpectSameTables(const std::string& a, const std::string& b, const std::string& order_by) {
+    auto da = Definition(a), dbb = Definition(b);
+    ASSERT_FALSE(da.rows.empty());
+    EXPECT_EQ(da.rows, dbb.rows) << "definitions of " << a << " and " << b << " differ";
+    auto ra = Rows("SELECT * FROM " + db::QuoteIdentifier(a) + " ORDER BY " + order_by);
+    auto rb = Rows("SELECT * FROM " + db::QuoteIdentifier(b) + " ORDER BY " + order_by);
+    ASSERT_EQ(ra.rows.size(), rb.rows.size()) << "row counts of " << a << " and " << b << " differ";
+    size_t diffs = 0;
+    for (size_t i = 0; i < ra.rows.size() && diffs < 5; ++i) {
+      if (ra.rows[i] != rb.rows[i]) {
+        ++diffs;
+        ADD_FAILURE() << "row " << i << " differs (key " << ra.rows[i][0].value_or("NULL") << " vs "
+                      << rb.rows[i][0].value_or("NULL") << ")";
+      }
+    }
+  }
+
+  bool TableExists(const std::string& table) {
+    auto r = conn_->QueryScalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" +
+                                std::string(kDb) + "' AND TABLE_NAME = " + db::QuoteStringLiteral(table));
+    return r.ok() && r->value_or("0") != "0";
+  }
+
+  db::ConnectionOptions conn_opts_;
+  std::optional<db::Connection> conn_;
+};
+
+TEST_F(MigrationE2eTest, LiveWritesThroughCutOverGiveExactlyTheDirectAlterResult) {
+  const std::string alter =
+      "ADD COLUMN note VARCHAR(32) NULL DEFAULT 'n', MODIFY flags SMALLINT UNSIGNED NOT NULL DEFAULT 0, "
+      "ADD INDEX idx_amount (amount), DROP INDEX k_created, MODIFY amount DECIMAL(14,2)";
+  ASSERT_TRUE(tools::CreateWorkloadTable(*conn_, kDb, "orders", 30000).ok());
+  Exec("DROP TABLE IF EXISTS orders_mirror");
+  Exec("CREATE TABLE orders_mirror LIKE orders");
+  Exec("INSERT INTO orders_mirror SELECT * FROM orders");
+
+  tools::WriterOptions wo;
+  wo.connection = conn_opts_;
+  wo.database = kDb;
+  wo.table = "orders";
+  wo.mirror_table = "orders_mirror";
+  wo.threads = 3;
+  wo.ops_per_second = 400;
+  tools::RandomWriter writer(wo);
+  ASSERT_TRUE(writer.Start().ok());
+  std::this_thread::sleep_for(1s);
+
+  std::atomic<int> progress_calls{0};
+  MigrationHooks hooks;
+  hooks.on_progress = [&](const ProgressSnapshot&) { ++progress_calls; };
+  Migration m(Options("orders", alter), nullptr, hooks);
+  Status s = m.Run({});
+  std::this_thread::sleep_for(1s);  // writes continue on the new table
+  writer.Stop();
+  ASSERT_TRUE(s.ok()) << s.ToString() << " / " << m.outcome().summary;
+  EXPECT_EQ(m.state(), State::kDone);
+  const auto stats = writer.stats();
+  EXPECT_GT(stats.ops, 200u) << "the writer must really have run during the migration";
+  EXPECT_EQ(stats.unexpected_errors, 0u) << stats.first_unexpected;
+  EXPECT_GT(progress_calls.load(), 0);
+
+  Exec("ALTER TABLE orders_mirror " + alter);
+  ExpectSameTables("orders", "orders_mirror", "id");
+  EXPECT_TRUE(TableExists("_orders_osc_old"));
+  EXPECT_FALSE(TableExists("_orders_osc_new"));
+  EXPECT_FALSE(TableExists("_orders_osc_log"));
+}
+
+TEST_F(MigrationE2eTest, WithoutExecuteOnlyPlans) {
+  ASSERT_TRUE(tools::CreateWorkloadTable(*conn_, kDb, "planned", 100).ok());
+  auto before = Definition("planned");
+  MigrationOptions o = Options("planned", "ADD COLUMN x INT");
+  o.execute = false;
+  Migration m(o);
+  ASSERT_TRUE(m.Run({}).ok());
+  EXPECT_EQ(m.state(), State::kPlanned);
+  ASSERT_NE(m.preflight(), nullptr);
+  EXPECT_TRUE(m.preflight()->CanRun());
+  EXPECT_EQ(Definition("planned").rows, before.rows);
+  EXPECT_FALSE(TableExists("_planned_osc_new"));
+  EXPECT_FALSE(TableExists("_planned_osc_log"));
+}
+
+TEST_F(MigrationE2eTest, TableWithoutUsableKeyIsRefusedAndUntouched) {
+  Exec("DROP TABLE IF EXISTS nokey");
+  Exec("CREATE TABLE nokey (a INT NULL, b VARCHAR(10), UNIQUE KEY (a))");
+  Exec("INSERT INTO nokey VALUES (1, 'x'), (NULL, 'y')");
+  Migration m(Options("nokey", "ADD COLUMN c INT"));
+  Status s = m.Run({});
+  EXPECT_FALSE(s.ok());
+  EXPECT_TRUE(m.outcome().refused);
+  EXPECT_EQ(m.state(), State::kFailed);
+  EXPECT_FALSE(TableExists("_nokey_osc_new"));
+  EXPECT_EQ(Rows("SELECT COUNT(*) FROM nokey").rows[0][0].value_or(""), "2");
+}
+
+TEST_F(MigrationE2eTest, EmptyAndOneRowTablesMigrate) {
+  for (uint64_t rows : {0, 1}) {
+    const std::string t = "small" + std::to_string(rows);
+    ASSERT_TRUE(tools::CreateWorkloadTable(*conn_, kDb, t, rows).ok());
+    Exec("DROP TABLE IF EXISTS " + t + "_expected");
+    Exec("CREATE TABLE " + t + "_expected LIKE " + t);
+    Exec("INSERT INTO " + t + "_expected SELECT * FROM " + t);
+    const std::string alter = "ADD COLUMN extra BIGINT NOT NULL DEFAULT 42 FIRST, DROP COLUMN payload";
+    Migration m(Options(t, alter));
+    Status s = m.Run({});
+    ASSERT_TRUE(s.ok()) << rows << " rows: " << s.ToString();
+    Exec("ALTER TABLE " + t + "_expected " + alter);
+    ExpectSameTables(t, t + "_expected", "id");
+  }
+}
+
+TEST_F(MigrationE2eTest, CompositeVarcharKeyWithCharsetChange) {
+  Exec("DROP TABLE IF EXISTS regional");
+  Exec("CREATE TABLE regional (region VARCHAR(16) NOT NULL, id INT NOT NULL, city VARCHAR(40) CHARACTER SET latin1, "
+       "amount DECIMAL(10,3), born DATE, PRIMARY KEY (region, id)) DEFAULT CHARSET=utf8mb4");
+  Exec("INSERT INTO regional SELECT ELT(1 + seq % 5, 'north', 'south', 'Øst', 'west', 'zentrum'), seq, "
+       "CONCAT('c', seq), seq / 7, '2000-01-01' + INTERVAL seq DAY FROM seq_1_to_5000");
+  Exec("DROP TABLE IF EXISTS regional_expected");
+  Exec("CREATE TABLE regional_expected LIKE regional");
+  Exec("INSERT INTO regional_expected SELECT * FROM regional");
+  const std::string alter = "MODIFY city VARCHAR(60) CHARACTER SET utf8mb4, ADD COLUMN tag CHAR(3) NOT NULL DEFAULT 'abc', "
+      "CHANGE born birthday DATE";
+  Migration m(Options("regional", alter));
+  Status s = m.Run({});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  Exec("ALTER TABLE regional_expected " + alter);
+  ExpectSameTables("regional", "regional_expected", "region, id");
+}
+
+TEST_F(MigrationE2eTest, StopDuringCopyLeavesTheOriginalAndNoHelpers) {
+  ASSERT_TRUE(tools::CreateWorkloadTable(*conn_, kDb, "stopped", 40000).ok());
+  const auto count = Rows("SELECT COUNT(*) FROM stopped").rows[0][0];
+  std::stop_source stop;
+  MigrationHooks hooks;
+  hooks.on_progress = [&](const ProgressSnapshot& p) {
+    if (p.rows_copied > 0) stop.request_stop();
+  };
+  MigrationOptions o = Options("stopped", "ADD COLUMN z INT");
+  o.copy.chunk_size = 100;
+  o.copy.max_chunk_size = 200;
+  o.progress_interval = 50ms;
+  Migration m(o, nullptr, hooks);
+  Status s = m.Run(stop.get_token());
+  EXPECT_TRUE(s.IsAborted()) << s.ToString();
+  EXPECT_EQ(m.state(), State::kAborted);
+  EXPECT_TRUE(m.outcome().helpers_dropped);
+  EXPECT_FALSE(TableExists("_stopped_osc_new"));
+  EXPECT_FALSE(TableExists("_stopped_osc_log"));
+  EXPECT_EQ(Rows("SELECT COUNT(*) FROM stopped").rows[0][0], count);
+  EXPECT_EQ(Rows("SHOW COLUMNS FROM stopped LIKE 'z'").rows.size(), 0u);
+}
+
+}  // namespace
+}  // namespace osc::migration
