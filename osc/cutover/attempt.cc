@@ -1,0 +1,302 @@
+#include <system_error>
+#include <utility>
+
+#include "common/logging.h"
+#include "common/sync_point.h"
+#include "db/errors.h"
+#include "db/quoting.h"
+#include "osc/cutover/attempt_internal.h"
+#include "osc/cutover/server_queries.h"
+
+namespace osc::cutover::internal {
+namespace {
+
+constexpr std::string_view kWaitingForMdl = "Waiting for table metadata lock";
+
+bool IsReady(const std::future<Status>& f) {
+  return f.valid() && f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
+
+std::string Ms(Clock::Duration d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
+}
+
+}  // namespace
+
+Attempt::Attempt(const AttemptPlan& plan, const CutOverContext& context)
+    : plan_(plan), context_(context), clock_(context.clock) {}
+
+Attempt::~Attempt() {
+  // Run() always joins B; this only matters if that path is ever broken.
+  // Closing A releases t; B (only ever started after the drain) may then
+  // complete the swap, which is consistent.
+  lock_session_.reset();
+  if (rename_.valid()) rename_.wait();
+}
+
+Status Attempt::Run(std::stop_token stop) {
+  OSC_SYNC_POINT("cutover:attempt_start");
+  // Nothing has changed on the server if Prepare fails.
+  OSC_RETURN_IF_ERROR(Prepare());
+  Status s = Swap(stop);
+  if (s.ok()) return Verify();
+  return Recover(s);
+}
+
+Status Attempt::OpenSession(std::string_view role, std::unique_ptr<Session>* out) {
+  OSC_ASSIGN_OR_RETURN(*out, context_.executor->OpenSession(role));
+  // Bounds LOCK TABLES, RENAME, DROP and SHOW CREATE TABLE on a locked
+  // table (SERVER-FACTS: lock_wait_timeout covers them all); InnoDB's own
+  // timeout bounds the marker write's row lock.
+  const std::string secs = std::to_string(plan_.lock_timeout.count());
+  OSC_RETURN_IF_ERROR((*out)->Execute("SET SESSION lock_wait_timeout = " + secs));
+  return (*out)->Execute("SET SESSION innodb_lock_wait_timeout = " + secs);
+}
+
+Status Attempt::Prepare() {
+  OSC_RETURN_IF_ERROR(OpenSession("cutover-control", &control_session_));
+  OSC_RETURN_IF_ERROR(OpenSession("cutover-lock", &lock_session_));
+  OSC_RETURN_IF_ERROR(OpenSession("cutover-rename", &rename_session_));
+  Session& c = *control_session_;
+  OSC_ASSIGN_OR_RETURN(auto original, ShowCreateTable(c, plan_.database, plan_.table));
+  OSC_ASSIGN_OR_RETURN(auto shadow, ShowCreateTable(c, plan_.database, plan_.names.shadow));
+  if (!original || !shadow) {
+    return Status::FailedPrecondition(
+        "cannot cut over: " +
+        db::QuoteQualified(plan_.database, original ? plan_.names.shadow : plan_.table) +
+        " does not exist");
+  }
+  original_definition_ = std::move(*original);
+  shadow_definition_ = std::move(*shadow);
+  OSC_ASSIGN_OR_RETURN(auto old, ShowCreateTable(c, plan_.database, plan_.names.old));
+  if (!old) return Status::Ok();
+  if (!IsOurSentry(*old)) {
+    return Status::FailedPrecondition(
+        db::QuoteQualified(plan_.database, plan_.names.old) +
+        " already exists and is not osc's sentry (an old table left by an "
+        "earlier migration?); rename or drop it, then cut over");
+  }
+  // Our own sentry, left when an earlier attempt could not clean up.
+  spdlog::info("cut-over: dropping the sentry left by an earlier attempt");
+  return c.Execute("DROP TABLE " + db::QuoteQualified(plan_.database, plan_.names.old));
+}
+
+Status Attempt::Swap(std::stop_token stop) {
+  OSC_RETURN_IF_ERROR(CreateSentryAndLock());
+  OSC_RETURN_IF_ERROR(Drain(stop));
+  OSC_RETURN_IF_ERROR(StartRename());
+  OSC_RETURN_IF_ERROR(AwaitRenameWaiting(stop));
+  return Release();
+}
+
+// Why there is no sentry table (gh-ost's "_t_del" created and locked by A):
+// RENAME TABLE takes its metadata locks in name order, and the helper names
+// ("_t_osc_new", "_t_osc_old") sort before most table names. With a locked
+// sentry, B queues on the SENTRY, not on t; when A drops the sentry and
+// unlocks, DML that was waiting for t is granted before B even asks for t,
+// and runs against the old table after the drain: a lost change (observed
+// on MariaDB 10.11 under the end-to-end test's writer). Without a sentry the
+// only lock B waits for is t's, where an exclusive waiter is granted ahead of
+// the queued DML. The sentry's other job, stopping B if A dies before the
+// shadow is current, is done by ordering instead: B is issued only after the
+// drain, so a RENAME that runs at any later moment swaps in a complete shadow.
+Status Attempt::CreateSentryAndLock() {
+  // From here on application queries on t queue behind us: the clock for
+  // "how long may they wait" starts now.
+  deadline_ = clock_->Now() + plan_.lock_timeout;
+  OSC_RETURN_IF_ERROR(
+      lock_session_->Execute("LOCK TABLES " + db::QuoteQualified(plan_.database, plan_.table) + " WRITE")
+          .WithContext("LOCK TABLES"));
+  locked_ = true;
+  locked_at_ = clock_->Now();
+  OSC_SYNC_POINT("cutover:locked");
+  return Status::Ok();
+}
+
+Status Attempt::Drain(std::stop_token stop) {
+  OSC_ASSIGN_OR_RETURN(std::string marker,
+                       context_.changelog->WriteMarker(*control_session_, "cutover"));
+  OSC_SYNC_POINT("cutover:marker_written");
+  Status s = context_.wait_for_marker(marker, deadline_, stop);
+  if (!s.ok())
+    return s.WithContext("waiting for the applier to apply marker " + marker + " under the lock");
+  if (stop.stop_requested()) return Status::Aborted("stop requested during the cut-over");
+  OSC_SYNC_POINT("cutover:marker_applied");
+  return Status::Ok();
+}
+
+Status Attempt::StartRename() {
+  const std::string sql = "RENAME TABLE " + db::QuoteQualified(plan_.database, plan_.table) +
+                          " TO " + db::QuoteQualified(plan_.database, plan_.names.old) + ", " +
+                          db::QuoteQualified(plan_.database, plan_.names.shadow) + " TO " +
+                          db::QuoteQualified(plan_.database, plan_.table);
+  Session* b = rename_session_.get();
+  try {
+    rename_ = std::async(std::launch::async, [b, sql] {
+      OSC_SYNC_POINT("cutover:before_rename");
+      return b->Execute(sql);
+    });
+  } catch (const std::system_error& e) {
+    return Status::Internal(std::string("cannot start the RENAME thread: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+// B must be queued on the metadata lock before A lets go: only then is the
+// RENAME granted ahead of the application's queued DML (SERVER-FACTS).
+Status Attempt::AwaitRenameWaiting(std::stop_token stop) {
+  for (;;) {
+    if (IsReady(rename_)) {
+      OSC_RETURN_IF_ERROR(JoinRename().WithContext("RENAME ended before it waited for the lock"));
+      return Status::Internal("RENAME completed while the table was still locked by osc");
+    }
+    auto process = context_.executor->FindProcess(rename_session_->id());
+    if (!process.ok())
+      return process.status().WithContext("looking for the RENAME session in the processlist");
+    if (*process && (*process)->state == kWaitingForMdl) break;
+    if (clock_->Now() >= deadline_) {
+      return Status::Timeout(
+          "the RENAME session was not seen waiting for the metadata lock within the cut-over "
+          "lock timeout");
+    }
+    if (!clock_->SleepFor(plan_.poll_interval, stop))
+      return Status::Aborted("stop requested during the cut-over");
+  }
+  OSC_SYNC_POINT("cutover:rename_waiting");
+  return Status::Ok();
+}
+
+Status Attempt::Release() {
+  Status unlock = lock_session_->Execute("UNLOCK TABLES");
+  // A lost session has released its locks on the server: B proceeds either
+  // way, so only a live session that failed to unlock is an error.
+  if (!unlock.ok() && !lock_session_->broken()) return unlock.WithContext("UNLOCK TABLES");
+  locked_ = false;
+  lock_held_ = clock_->Now() - locked_at_;
+  OSC_SYNC_POINT("cutover:unlocked");
+  OSC_RETURN_IF_ERROR(JoinRename().WithContext("RENAME TABLE"));
+  OSC_SYNC_POINT("cutover:renamed");
+  return Status::Ok();
+}
+
+Status Attempt::JoinRename() {
+  if (!rename_result_ && rename_.valid()) rename_result_ = rename_.get();
+  return rename_result_.value_or(Status::Ok());
+}
+
+void Attempt::Unlock() {
+  if (!locked_) return;
+  Status s = lock_session_->Execute("UNLOCK TABLES");
+  if (!s.ok())
+    spdlog::warn("cut-over: UNLOCK TABLES failed (a lost session's locks are released): {}",
+                 s.ToString());
+  locked_ = false;
+  lock_held_ = clock_->Now() - locked_at_;
+}
+
+// B is killed before A unlocks, so a failed attempt normally leaves the
+// original in place. If B's RENAME wins the race anyway, it runs after the
+// drain (B is never issued before it), so the swap it makes is complete and
+// is reported as such (Layout::kSwapped).
+Status Attempt::Recover(const Status& cause) {
+  spdlog::warn("cut-over attempt failed, restoring: {}", cause.ToString());
+  if (rename_.valid() && !IsReady(rename_)) {
+    Status k = context_.executor->Kill(rename_session_->id(), KillScope::kQuery);
+    if (!k.ok() && !k.IsNotFound())
+      spdlog::warn("cut-over: KILL QUERY of the RENAME failed: {}", k.ToString());
+  }
+  Unlock();
+  Status rename = JoinRename();
+  if (!rename.ok()) spdlog::info("cut-over: the RENAME ended with: {}", rename.ToString());
+  if (sentry_created_ && !sentry_dropped_) DropSentryIfOurs();
+
+  std::string detail;
+  auto layout = Inspect(&detail);
+  if (!layout.ok()) {
+    return Status::Internal(
+        "cut-over attempt failed (" + cause.ToString() +
+        ") and the tables could not be inspected afterwards: " + layout.status().ToString());
+  }
+  switch (*layout) {
+    case Layout::kOriginal:
+      spdlog::info("cut-over: original table {} intact",
+                   db::QuoteQualified(plan_.database, plan_.table));
+      OSC_SYNC_POINT("cutover:rolled_back");
+      return cause;
+    case Layout::kSwapped:
+      // The RENAME ran although the attempt failed around it (e.g. A's
+      // session died after dropping the sentry): the swap is complete.
+      spdlog::warn("cut-over: the RENAME completed despite: {}", cause.ToString());
+      return Status::Ok();
+    case Layout::kUnexpected:
+      break;
+  }
+  return Status::Internal("after a failed cut-over attempt (" + cause.ToString() +
+                          ") the tables are not as expected: " + detail);
+}
+
+void Attempt::DropSentryIfOurs() {
+  const std::string sentry = db::QuoteQualified(plan_.database, plan_.names.old);
+  if (!control_session_ || control_session_->broken()) {
+    Status s = OpenSession("cutover-control", &control_session_);
+    if (!s.ok()) {
+      spdlog::warn("cut-over: cannot reopen the control session: {}", s.ToString());
+      return;
+    }
+  }
+  auto old = ShowCreateTable(*control_session_, plan_.database, plan_.names.old);
+  if (!old.ok() || !*old || !IsOurSentry(**old)) {
+    if (!old.ok())
+      spdlog::warn("cut-over: cannot check the sentry {}: {}", sentry, old.status().ToString());
+    return;
+  }
+  Status s = control_session_->Execute("DROP TABLE " + sentry);
+  if (s.ok())
+    sentry_dropped_ = true;
+  else
+    spdlog::warn("cut-over: dropping the sentry {} failed (the next attempt retries): {}", sentry,
+                 s.ToString());
+}
+
+bool Attempt::IsOurSentry(const std::string& create_table) const {
+  return create_table.find(plan_.sentry_token) != std::string::npos;
+}
+
+Result<Attempt::Layout> Attempt::Inspect(std::string* detail) {
+  if (!control_session_ || control_session_->broken()) {
+    OSC_RETURN_IF_ERROR(OpenSession("cutover-control", &control_session_));
+  }
+  Session& c = *control_session_;
+  OSC_ASSIGN_OR_RETURN(auto t, ShowCreateTable(c, plan_.database, plan_.table));
+  OSC_ASSIGN_OR_RETURN(auto shadow, ShowCreateTable(c, plan_.database, plan_.names.shadow));
+  OSC_ASSIGN_OR_RETURN(auto old, ShowCreateTable(c, plan_.database, plan_.names.old));
+  const auto same = [](const std::optional<std::string>& a, const std::string& b) {
+    return a && NormalizeCreateTable(*a) == NormalizeCreateTable(b);
+  };
+  if (same(t, original_definition_) && shadow && (!old || IsOurSentry(*old)))
+    return Layout::kOriginal;
+  if (same(t, shadow_definition_) && !shadow && same(old, original_definition_))
+    return Layout::kSwapped;
+  *detail = std::string("table ") + (t ? "exists" : "is missing") + ", shadow " +
+            (shadow ? "exists" : "is missing") + ", old table " + (old ? "exists" : "is missing") +
+            (t ? (same(t, original_definition_) ? "; table has the original definition"
+                  : same(t, shadow_definition_) ? "; table has the new definition"
+                                                : "; table has an unknown definition")
+               : "");
+  return Layout::kUnexpected;
+}
+
+Status Attempt::Verify() {
+  std::string detail;
+  OSC_ASSIGN_OR_RETURN(Layout layout, Inspect(&detail));
+  if (layout != Layout::kSwapped) {
+    return Status::Internal("the RENAME reported success but the tables are not swapped: " +
+                            detail);
+  }
+  spdlog::info("cut-over: {} is now the new table; the original is {} (table locked for {})",
+               db::QuoteQualified(plan_.database, plan_.table),
+               db::QuoteQualified(plan_.database, plan_.names.old), Ms(lock_held_));
+  return Status::Ok();
+}
+
+}  // namespace osc::cutover::internal

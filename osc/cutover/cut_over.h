@@ -1,0 +1,151 @@
+// The atomic cut-over: the shadow table takes the original's name in one
+// RENAME while application queries wait briefly and never see the table
+// missing (engine rule 8; SERVER-FACTS "Cut-over").
+//
+// One attempt (session A locks, session B renames, session C writes the
+// marker and looks around):
+//   A  LOCK TABLES t WRITE                        lock_wait_timeout = lock_timeout
+//   C  write a marker row to the changelog; wait until the applier has
+//      applied it (so every change made to t before the lock is in the shadow)
+//   B  RENAME TABLE t TO _t_osc_old, _t_osc_new TO t     (in its own thread;
+//      it queues on t's metadata lock, ahead of the application's queries)
+//   -  confirm B is "Waiting for table metadata lock" in the processlist
+//   A  UNLOCK TABLES                              B's RENAME is granted first
+//   C  verify: t has the shadow's definition, _t_osc_old the original's
+//
+// No sentry table: see attempt.cc (with a locked sentry, B queues on the
+// sentry instead of t, and DML waiting for t slips in between UNLOCK and
+// RENAME). B is only issued after the drain, so whenever its RENAME runs
+// (even after A's session died) the shadow is complete.
+//
+// Bounds: LOCK TABLES waits at most lock_timeout; everything after it
+// (draining the applier, B reaching its wait) must finish within
+// lock_timeout of the moment LOCK TABLES was sent, or the attempt is
+// abandoned. So application queries on t wait about lock_timeout at most
+// per attempt, plus the recovery's round trips.
+//
+// Failure: B's pending RENAME is killed (KILL QUERY), A unlocks, and the
+// tables are inspected: the original in place (retry later), or, if B's
+// RENAME won the race, swapped (complete, since B ran after the drain).
+// Retryable failures back off (doubling from backoff_initial up to
+// backoff_max) and try again, up to max_attempts.
+//
+// Before each attempt: wait while the postpone flag file exists; list and
+// log blockers (blocker.h); with force_cut_over_after set and that long
+// since the first failed attempt, KILL the sessions that block this table
+// (SessionsToForceKill) and log that it did.
+//
+// Sync points, in order: cutover:attempt_start, cutover:locked, cutover:marker_written, cutover:marker_applied,
+// cutover:before_rename (on B's thread), cutover:rename_waiting,
+// cutover:unlocked, cutover:renamed; on failure
+// cutover:rolled_back.
+//
+// Thread safety: Run() from one thread (the orchestrator's). It starts
+// and joins B's thread itself; nothing outlives Run().
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "osc/cutover/blocker.h"
+#include "osc/cutover/changelog.h"
+#include "osc/cutover/executor.h"
+#include "osc/options.h"
+#include "osc/schema/names.h"
+
+namespace osc::cutover {
+
+// Supplied by the orchestrator: returns OK once the applier has applied the
+// binlog event that carries `marker` (and so everything before it);
+// Timeout when `deadline` passes first; Aborted when `stop` is requested.
+// Any other error is treated as permanent (the applier broke). Called on
+// Run()'s thread while t is locked: it must honour the deadline.
+using WaitForMarkerFn = std::function<Status(const std::string& marker, Clock::SteadyTime deadline,
+                                             std::stop_token stop)>;
+
+// What the cut-over needs from its surroundings. Pointers are not owned
+// and must outlive Run().
+struct CutOverContext {
+  Executor* executor = nullptr;
+  Changelog* changelog = nullptr;
+  Clock* clock = nullptr;
+  WaitForMarkerFn wait_for_marker;
+  // Connection ids of osc's own sessions (applier, heartbeat): never
+  // reported as blockers, never killed.
+  std::vector<uint64_t> own_session_ids;
+};
+
+// Knobs that are not user options; the defaults suit production, tests
+// shorten them.
+struct CutOverTuning {
+  // How often the processlist is polled for B's metadata-lock wait.
+  std::chrono::milliseconds rename_poll_interval{10};
+  // How often the postpone flag file is checked.
+  std::chrono::milliseconds postpone_poll_interval{1000};
+  // Transactions open this long are listed as blockers.
+  std::chrono::seconds long_transaction_threshold{5};
+};
+
+struct AttemptRecord {
+  int number = 0;                 // 1-based
+  Status status;                  // OK for the attempt that swapped
+  std::vector<Blocker> blockers;  // listed just before the attempt
+  std::vector<uint64_t> killed;   // sessions killed by force before it
+  Clock::Duration lock_held{};    // how long t was locked; 0 if never
+};
+
+struct CutOverReport {
+  std::vector<AttemptRecord> attempts;
+  bool swapped = false;                // t is the new table
+  std::string old_table;               // _<table>_osc_old
+  bool old_table_dropped = false;      // ok_to_drop_table and the DROP worked
+  Clock::Duration postponed{};         // time spent waiting for the flag file
+  bool metadata_locks_usable = false;  // as last seen by ListBlockers
+};
+
+class CutOver {
+ public:
+  CutOver(migration::CutOverOptions options, std::string database, std::string table,
+          CutOverContext context, CutOverTuning tuning = {});
+
+  // Cuts over, retrying as described above. OK: t is the new table (and the
+  // old one was dropped if ok_to_drop_table; a failure to drop it is only
+  // logged). Otherwise the original table is in place and writable, and
+  // the error is the last attempt's (with its server errno), or:
+  //   InvalidArgument     bad options, names or context
+  //   FailedPrecondition  _<table>_osc_old exists and is not our sentry;
+  //                       the table or the shadow is missing; the postpone
+  //                       flag file cannot be checked
+  //   Aborted             `stop` was requested
+  //   Internal            the tables are in a state osc did not expect
+  //                       (described in the message; nothing is retried)
+  Status Run(std::stop_token stop);
+
+  // What happened; complete once Run() returned.
+  const CutOverReport& report() const { return report_; }
+
+ private:
+  Status Validate() const;
+  Status WaitWhilePostponed(std::stop_token stop);
+  void ListBlockers(AttemptRecord* record);
+  void ForceKillBlockers(const BlockerReport& blockers, AttemptRecord* record);
+  void DropOldTable();
+
+  const migration::CutOverOptions options_;
+  const std::string database_;
+  const std::string table_;
+  const CutOverContext context_;
+  const CutOverTuning tuning_;
+  // Written into the sentry's COMMENT; unique per CutOver object.
+  const std::string sentry_token_;
+  bool mdl_note_logged_ = false;
+  CutOverReport report_;
+};
+
+}  // namespace osc::cutover
