@@ -1,0 +1,228 @@
+#include "osc/copy/checksum.h"
+
+#include <algorithm>
+#include <charconv>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "common/logging.h"
+#include "common/sync_point.h"
+#include "db/connection.h"
+#include "db/quoting.h"
+#include "osc/copy/chunker.h"
+#include "osc/copy/session_internal.h"
+#include "osc/copy/statements.h"
+
+namespace osc::copy {
+namespace {
+
+// READ ONLY: the server can skip transaction-id bookkeeping, and a bug
+// that tried to write through a checksum session would fail loudly.
+constexpr const char* kStartSnapshot = "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY";
+
+struct Sums {
+  uint64_t rows = 0;
+  std::string crc;
+};
+
+Result<Sums> ReadSums(db::Connection& conn, const std::string& sql) {
+  OSC_ASSIGN_OR_RETURN(db::QueryResult r, conn.Query(sql));
+  if (r.rows.size() != 1 || r.rows[0].size() != 2 || !r.rows[0][0] || !r.rows[0][1]) {
+    return Status::Corruption("the checksum query did not return one row of two values");
+  }
+  Sums sums;
+  const std::string& count = *r.rows[0][0];
+  const auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), sums.rows);
+  if (ec != std::errc() || end != count.data() + count.size()) {
+    return Status::Corruption("the checksum query returned a row count that is not a number");
+  }
+  sums.crc = *r.rows[0][1];
+  return sums;
+}
+
+// One Compare call: hands out ranges, compares them, collects the report.
+class CompareRun {
+ public:
+  CompareRun(const ChecksumConfig& config, const std::vector<KeyRange>* fixed, db::Connection* producer,
+             std::atomic<uint64_t>& checked)
+      : config_(config), fixed_(fixed), producer_(producer), checked_(checked) {
+    if (fixed_ == nullptr) chunker_.emplace(config.key, Original(), KeyRange{});
+  }
+
+  void Worker(db::Connection& conn, std::stop_token stop);
+  // The report, or the first error (Aborted if stopped without one).
+  Result<ChecksumReport> Finish(bool stopped);
+  std::stop_token token() const { return stop_all_.get_token(); }
+  void Stop() { stop_all_.request_stop(); }
+
+ private:
+  TableRef Original() const { return TableRef{config_.database, config_.table, config_.key.index_name}; }
+  TableRef Shadow() const { return TableRef{config_.database, config_.shadow_table, config_.key.shadow_index_name}; }
+  Result<std::optional<std::pair<size_t, KeyRange>>> NextRange();
+  Status CompareRange(db::Connection& conn, size_t seq, const KeyRange& range);
+
+  const ChecksumConfig& config_;
+  const std::vector<KeyRange>* const fixed_;
+  db::Connection* const producer_;
+  std::atomic<uint64_t>& checked_;
+
+  std::mutex producer_mu_;
+  std::optional<RangeChunker> chunker_;  // guarded by producer_mu_
+  size_t next_seq_ = 0;                  // guarded by producer_mu_
+
+  std::mutex mu_;
+  ChecksumReport report_;                                    // guarded by mu_
+  std::vector<std::pair<size_t, ChunkDifference>> diffs_;    // guarded by mu_
+  Status first_error_;                                       // guarded by mu_
+  std::stop_source stop_all_;
+};
+
+Result<std::optional<std::pair<size_t, KeyRange>>> CompareRun::NextRange() {
+  std::lock_guard<std::mutex> lock(producer_mu_);
+  using Next = std::optional<std::pair<size_t, KeyRange>>;
+  if (fixed_ != nullptr) {
+    if (next_seq_ >= fixed_->size()) return Next();
+    const size_t seq = next_seq_++;
+    return Next(std::make_pair(seq, (*fixed_)[seq]));
+  }
+  OSC_ASSIGN_OR_RETURN(std::optional<PlannedChunk> chunk, chunker_->Next(*producer_, config_.chunk_size));
+  if (!chunk) return Next();
+  return Next(std::make_pair(next_seq_++, std::move(chunk->range)));
+}
+
+Status CompareRun::CompareRange(db::Connection& conn, size_t seq, const KeyRange& range) {
+  std::vector<std::string> original_exprs;
+  std::vector<std::string> shadow_exprs;
+  for (const ChecksumColumn& c : config_.columns.columns) {
+    original_exprs.push_back(c.original_expr);
+    shadow_exprs.push_back(c.shadow_expr);
+  }
+  OSC_ASSIGN_OR_RETURN(Sums original, ReadSums(conn, ChecksumQuery(config_.key, Original(), original_exprs, range)));
+  OSC_ASSIGN_OR_RETURN(Sums shadow, ReadSums(conn, ChecksumQuery(config_.key, Shadow(), shadow_exprs, range)));
+  checked_.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard<std::mutex> lock(mu_);
+  ++report_.chunks;
+  report_.original_rows += original.rows;
+  if (original.rows != shadow.rows || original.crc != shadow.crc) {
+    diffs_.emplace_back(seq, ChunkDifference{range, original.rows, shadow.rows, original.crc, shadow.crc});
+  }
+  return Status::Ok();
+}
+
+void CompareRun::Worker(db::Connection& conn, std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    Result<std::optional<std::pair<size_t, KeyRange>>> next = NextRange();
+    Status s = next.ok() ? Status::Ok() : next.status();
+    if (s.ok() && !next->has_value()) return;
+    if (s.ok()) s = CompareRange(conn, (*next)->first, (*next)->second);
+    if (!s.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (first_error_.ok()) first_error_ = s.WithContext("checksum");
+      stop_all_.request_stop();
+      return;
+    }
+  }
+}
+
+Result<ChecksumReport> CompareRun::Finish(bool stopped) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!first_error_.ok()) return first_error_;
+  if (stopped) return Status::Aborted("checksum stopped on request");
+  std::sort(diffs_.begin(), diffs_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& d : diffs_) report_.differences.push_back(std::move(d.second));
+  return report_;
+}
+
+}  // namespace
+
+std::string ChunkDifference::Describe() const {
+  return "chunk " + DescribeRange(range) + ": original " + std::to_string(original_rows) + " rows crc " +
+         original_crc + ", shadow " + std::to_string(shadow_rows) + " rows crc " + shadow_crc;
+}
+
+Checksummer::Checksummer(ChecksumConfig config) : config_(std::move(config)) {}
+
+Result<ChecksumReport> Checksummer::Run(const ConsistentPointFn& consistent_point, std::stop_token stop) {
+  return Compare(nullptr, consistent_point, stop);
+}
+
+Result<ChecksumReport> Checksummer::Recheck(const std::vector<KeyRange>& ranges,
+                                            const ConsistentPointFn& consistent_point, std::stop_token stop) {
+  for (const KeyRange& r : ranges) OSC_RETURN_IF_ERROR(ValidateRange(config_.key, r));
+  return Compare(&ranges, consistent_point, stop);
+}
+
+Result<ChecksumReport> Checksummer::Compare(const std::vector<KeyRange>* fixed,
+                                            const ConsistentPointFn& consistent_point, std::stop_token stop) {
+  for (const std::string* name : {&config_.database, &config_.table, &config_.shadow_table}) {
+    OSC_RETURN_IF_ERROR(db::ValidateIdentifier(*name));
+  }
+  if (config_.key.columns.empty() || config_.columns.columns.empty() || config_.threads < 1) {
+    return Status::InvalidArgument("checksum needs a key, at least one column and one thread");
+  }
+  for (const std::string& note : config_.columns.excluded) spdlog::info("checksum: {}", note);
+  chunks_checked_.store(0, std::memory_order_relaxed);
+
+  // Sessions are opened before the consistent point: connecting takes
+  // round trips, and the original is locked while snapshot_ready runs.
+  // Session 0 plans the chunks (in the same snapshot, so its counts match
+  // what the workers read); a re-check of fixed ranges needs no planner.
+  const int sessions = config_.threads + (fixed == nullptr ? 1 : 0);
+  const db::ConnectionOptions options =
+      internal::WithInitStatements(config_.connection, internal::SnapshotSessionStatements());
+  std::vector<db::Connection> conns;
+  for (int i = 0; i < sessions; ++i) {
+    Result<db::Connection> c = db::Connection::Open(options);
+    if (!c.ok()) return c.status().WithContext("opening checksum sessions");
+    conns.push_back(std::move(c).value());
+  }
+  int snapshots_started = 0;
+  const SnapshotReadyFn snapshot_ready = [&]() -> Status {
+    for (db::Connection& c : conns) {
+      OSC_RETURN_IF_ERROR(c.Execute(kStartSnapshot));
+      ++snapshots_started;
+    }
+    OSC_SYNC_POINT("checksum:snapshots_started");
+    return Status::Ok();
+  };
+  OSC_RETURN_IF_ERROR(consistent_point(snapshot_ready, stop).WithContext("checksum consistent point"));
+  if (snapshots_started != sessions) {
+    return Status::Internal("the consistent point returned without starting the checksum snapshots");
+  }
+
+  CompareRun run(config_, fixed, fixed == nullptr ? &conns.front() : nullptr, chunks_checked_);
+  std::stop_callback forward(stop, [&run] { run.Stop(); });
+  {
+    std::vector<std::jthread> workers;
+    for (size_t i = fixed == nullptr ? 1 : 0; i < conns.size(); ++i) {
+      workers.emplace_back([&run, &conn = conns[i], token = run.token()] { run.Worker(conn, token); });
+    }
+  }  // joins; the snapshots end when the sessions close
+  return run.Finish(stop.stop_requested());
+}
+
+Status ChecksumAndRepair(Checksummer& checksummer, const ConsistentPointFn& consistent_point,
+                         const RecopyFn& recopy, int max_repairs, std::stop_token stop, ChecksumReport* report) {
+  OSC_ASSIGN_OR_RETURN(ChecksumReport current, checksummer.Run(consistent_point, stop));
+  spdlog::info("checksum: {} chunks, {} rows, {} differing", current.chunks, current.original_rows,
+               current.differences.size());
+  for (int round = 1; round <= max_repairs && !current.ok(); ++round) {
+    std::vector<KeyRange> ranges;
+    for (const ChunkDifference& d : current.differences) {
+      spdlog::warn("checksum: {}; re-copying it (repair {} of {})", d.Describe(), round, max_repairs);
+      OSC_RETURN_IF_ERROR(recopy(d.range, stop));
+      ranges.push_back(d.range);
+    }
+    OSC_ASSIGN_OR_RETURN(current, checksummer.Recheck(ranges, consistent_point, stop));
+  }
+  if (report != nullptr) *report = current;
+  if (current.ok()) return Status::Ok();
+  return Status::FailedPrecondition(
+      "checksum: the shadow table differs from the original in " + std::to_string(current.differences.size()) +
+      " chunk(s) after " + std::to_string(max_repairs) + " repair(s); first " + current.differences.front().Describe() +
+      ". The original table is untouched.");
+}
+
+}  // namespace osc::copy

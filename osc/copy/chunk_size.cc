@@ -1,0 +1,46 @@
+#include "osc/copy/chunk_size.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace osc::copy {
+namespace {
+
+// Largest single-step change of the size, either way.
+constexpr double kMaxStep = 2.0;
+// Share of the (logarithmic) step taken at once: 0.5 moves half way.
+constexpr double kSmoothing = 0.5;
+// A chunk this many times slower than the target halves the size at once.
+constexpr int kPanicFactor = 4;
+// Durations below this are clock noise; treat them as this long so a
+// 0 ns chunk cannot produce an infinite ideal size.
+constexpr Clock::Duration kMinMeasurable = std::chrono::milliseconds(1);
+
+}  // namespace
+
+ChunkSizer::ChunkSizer(const migration::CopyOptions& options)
+    : min_(std::max<uint64_t>(1, options.min_chunk_size)),
+      max_(std::max(std::max<uint64_t>(1, options.min_chunk_size), options.max_chunk_size)),
+      target_(std::chrono::duration_cast<Clock::Duration>(options.chunk_target_time)),
+      current_(std::clamp(options.chunk_size, min_, max_)) {}
+
+uint64_t ChunkSizer::Clamp(double rows) const {
+  if (!(rows >= static_cast<double>(min_))) return min_;  // also catches NaN
+  if (rows >= static_cast<double>(max_)) return max_;
+  return static_cast<uint64_t>(std::llround(rows));
+}
+
+void ChunkSizer::Record(uint64_t planned_rows, Clock::Duration elapsed) {
+  if (planned_rows == 0) return;
+  if (elapsed > kPanicFactor * target_) {
+    current_ = std::max(min_, current_ / 2);
+    return;
+  }
+  const double took = static_cast<double>(std::max(elapsed, kMinMeasurable).count());
+  const double ideal = static_cast<double>(planned_rows) * static_cast<double>(target_.count()) / took;
+  const double step = std::clamp(ideal / static_cast<double>(current_), 1.0 / kMaxStep, kMaxStep);
+  current_ = Clamp(static_cast<double>(current_) * std::pow(step, kSmoothing));
+}
+
+}  // namespace osc::copy
