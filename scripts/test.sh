@@ -74,12 +74,12 @@ run_ctest integration build -L integration -j1
 
 if [ "${OSC_TEST_SKIP_SANITIZERS:-0}" != 1 ]; then
   stage "unit tests under ASan+UBSan"
-  configure_and_build build-asan -DOSC_SANITIZE=address -DOSC_BUILD_BENCH=OFF
+  configure_and_build build-asan -DOSC_SANITIZE=address -DOSC_BUILD_BENCH=OFF -DOSC_BUILD_INTEGRATION_TESTS=OFF
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_ctest asan build-asan -L unit -j"$JOBS"
 
   stage "unit tests under TSan"
-  configure_and_build build-tsan -DOSC_SANITIZE=thread -DOSC_BUILD_BENCH=OFF
+  configure_and_build build-tsan -DOSC_SANITIZE=thread -DOSC_BUILD_BENCH=OFF -DOSC_BUILD_INTEGRATION_TESTS=OFF
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     run_ctest tsan build-tsan -L unit -j"$JOBS"
 fi
