@@ -68,17 +68,16 @@ Status Attempt::Prepare() {
   }
   original_definition_ = std::move(*original);
   shadow_definition_ = std::move(*shadow);
+  // The RENAME needs the old table's name free; whatever holds it is not
+  // ours to drop (osc never creates it except by the RENAME itself).
   OSC_ASSIGN_OR_RETURN(auto old, ShowCreateTable(c, plan_.database, plan_.names.old));
-  if (!old) return Status::Ok();
-  if (!IsOurSentry(*old)) {
+  if (old) {
     return Status::FailedPrecondition(
         db::QuoteQualified(plan_.database, plan_.names.old) +
-        " already exists and is not osc's sentry (an old table left by an "
-        "earlier migration?); rename or drop it, then cut over");
+        " already exists (an old table left by an earlier migration?); rename or drop it, then "
+        "cut over");
   }
-  // Our own sentry, left when an earlier attempt could not clean up.
-  spdlog::info("cut-over: dropping the sentry left by an earlier attempt");
-  return c.Execute("DROP TABLE " + db::QuoteQualified(plan_.database, plan_.names.old));
+  return Status::Ok();
 }
 
 Status Attempt::Swap(std::stop_token stop) {
@@ -105,7 +104,8 @@ Status Attempt::CreateSentryAndLock() {
   // "how long may they wait" starts now.
   deadline_ = clock_->Now() + plan_.lock_timeout;
   OSC_RETURN_IF_ERROR(
-      lock_session_->Execute("LOCK TABLES " + db::QuoteQualified(plan_.database, plan_.table) + " WRITE")
+      lock_session_
+          ->Execute("LOCK TABLES " + db::QuoteQualified(plan_.database, plan_.table) + " WRITE")
           .WithContext("LOCK TABLES"));
   locked_ = true;
   locked_at_ = clock_->Now();
@@ -126,6 +126,18 @@ Status Attempt::Drain(std::stop_token stop) {
 }
 
 Status Attempt::StartRename() {
+  // Without a sentry nothing on the server stops B if A's lock is already
+  // gone: B would rename at once, and writes made to t after A died would be
+  // missing from the shadow. A's session still answering proves its lock was
+  // held throughout the drain (LOCK TABLES ends only by UNLOCK or by the
+  // session ending). What is left is the moment between this round trip and
+  // B's lock request.
+  Status alive = lock_session_->Execute("SELECT 1");
+  if (!alive.ok()) {
+    return alive.WithContext("the session holding the lock on " +
+                             db::QuoteQualified(plan_.database, plan_.table) +
+                             " was lost before the RENAME; not renaming");
+  }
   const std::string sql = "RENAME TABLE " + db::QuoteQualified(plan_.database, plan_.table) +
                           " TO " + db::QuoteQualified(plan_.database, plan_.names.old) + ", " +
                           db::QuoteQualified(plan_.database, plan_.names.shadow) + " TO " +
@@ -148,7 +160,13 @@ Status Attempt::AwaitRenameWaiting(std::stop_token stop) {
   for (;;) {
     if (IsReady(rename_)) {
       OSC_RETURN_IF_ERROR(JoinRename().WithContext("RENAME ended before it waited for the lock"));
-      return Status::Internal("RENAME completed while the table was still locked by osc");
+      // Only possible if A's lock vanished after the liveness check above.
+      spdlog::error(
+          "cut-over: the RENAME ran without waiting for osc's lock (the locking session was "
+          "lost just before it); writes to {} in that instant may be missing from the new table: "
+          "verify it",
+          db::QuoteQualified(plan_.database, plan_.table));
+      return Status::Internal("RENAME completed while the table was supposed to be locked by osc");
     }
     auto process = context_.executor->FindProcess(rename_session_->id());
     if (!process.ok())
@@ -208,7 +226,6 @@ Status Attempt::Recover(const Status& cause) {
   Unlock();
   Status rename = JoinRename();
   if (!rename.ok()) spdlog::info("cut-over: the RENAME ended with: {}", rename.ToString());
-  if (sentry_created_ && !sentry_dropped_) DropSentryIfOurs();
 
   std::string detail;
   auto layout = Inspect(&detail);
@@ -225,7 +242,7 @@ Status Attempt::Recover(const Status& cause) {
       return cause;
     case Layout::kSwapped:
       // The RENAME ran although the attempt failed around it (e.g. A's
-      // session died after dropping the sentry): the swap is complete.
+      // session died after B had queued): the swap is complete.
       spdlog::warn("cut-over: the RENAME completed despite: {}", cause.ToString());
       return Status::Ok();
     case Layout::kUnexpected:
@@ -233,33 +250,6 @@ Status Attempt::Recover(const Status& cause) {
   }
   return Status::Internal("after a failed cut-over attempt (" + cause.ToString() +
                           ") the tables are not as expected: " + detail);
-}
-
-void Attempt::DropSentryIfOurs() {
-  const std::string sentry = db::QuoteQualified(plan_.database, plan_.names.old);
-  if (!control_session_ || control_session_->broken()) {
-    Status s = OpenSession("cutover-control", &control_session_);
-    if (!s.ok()) {
-      spdlog::warn("cut-over: cannot reopen the control session: {}", s.ToString());
-      return;
-    }
-  }
-  auto old = ShowCreateTable(*control_session_, plan_.database, plan_.names.old);
-  if (!old.ok() || !*old || !IsOurSentry(**old)) {
-    if (!old.ok())
-      spdlog::warn("cut-over: cannot check the sentry {}: {}", sentry, old.status().ToString());
-    return;
-  }
-  Status s = control_session_->Execute("DROP TABLE " + sentry);
-  if (s.ok())
-    sentry_dropped_ = true;
-  else
-    spdlog::warn("cut-over: dropping the sentry {} failed (the next attempt retries): {}", sentry,
-                 s.ToString());
-}
-
-bool Attempt::IsOurSentry(const std::string& create_table) const {
-  return create_table.find(plan_.sentry_token) != std::string::npos;
 }
 
 Result<Attempt::Layout> Attempt::Inspect(std::string* detail) {
@@ -273,8 +263,7 @@ Result<Attempt::Layout> Attempt::Inspect(std::string* detail) {
   const auto same = [](const std::optional<std::string>& a, const std::string& b) {
     return a && NormalizeCreateTable(*a) == NormalizeCreateTable(b);
   };
-  if (same(t, original_definition_) && shadow && (!old || IsOurSentry(*old)))
-    return Layout::kOriginal;
+  if (same(t, original_definition_) && shadow && !old) return Layout::kOriginal;
   if (same(t, shadow_definition_) && !shadow && same(old, original_definition_))
     return Layout::kSwapped;
   *detail = std::string("table ") + (t ? "exists" : "is missing") + ", shadow " +

@@ -28,8 +28,6 @@ struct AttemptPlan {
   std::string table;
   schema::HelperTableNames names;
   std::chrono::seconds lock_timeout{3};
-  // Appears in the sentry's COMMENT; [A-Za-z0-9 ]+ (put into SQL as is).
-  std::string sentry_token;
   std::chrono::milliseconds poll_interval{10};
 };
 
@@ -62,10 +60,8 @@ class Attempt {
   Status Recover(const Status& cause);
   Status JoinRename();
   void Unlock();
-  void DropSentryIfOurs();
   Result<Layout> Inspect(std::string* detail);
   Status Verify();
-  bool IsOurSentry(const std::string& create_table) const;
 
   const AttemptPlan& plan_;
   const CutOverContext& context_;
@@ -73,17 +69,15 @@ class Attempt {
 
   std::unique_ptr<Session> rename_session_;  // B
   // B's RENAME. Declared after B's session and before A's, so that on
-  // destruction A's session closes first (releasing the lock: with the
-  // sentry in place B then fails at once) and B's thread is joined before
-  // its session goes away.
+  // destruction A's session closes first (releasing t, so a still pending
+  // B finishes at once) and B's thread is joined before its session goes
+  // away.
   std::future<Status> rename_;
   std::unique_ptr<Session> lock_session_;     // A
   std::unique_ptr<Session> control_session_;  // C
 
   std::string original_definition_;  // SHOW CREATE TABLE t, before the attempt
   std::string shadow_definition_;    // SHOW CREATE TABLE _t_osc_new
-  bool sentry_created_ = false;
-  bool sentry_dropped_ = false;
   bool locked_ = false;
   std::optional<Status> rename_result_;
   Clock::SteadyTime deadline_{};

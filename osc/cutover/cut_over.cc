@@ -1,10 +1,7 @@
 #include "osc/cutover/cut_over.h"
 
 #include <algorithm>
-#include <cinttypes>
-#include <cstdio>
 #include <filesystem>
-#include <random>
 #include <system_error>
 
 #include "common/logging.h"
@@ -15,14 +12,6 @@
 namespace osc::cutover {
 namespace {
 
-std::string NewSentryToken() {
-  std::random_device rd;
-  const uint64_t nonce = (static_cast<uint64_t>(rd()) << 32) ^ static_cast<uint64_t>(rd());
-  char buf[48];
-  std::snprintf(buf, sizeof(buf), "osc cut-over sentry %016" PRIx64, nonce);
-  return buf;
-}
-
 // Whether trying again later may succeed without anyone changing anything.
 bool IsRetryableAttemptError(const Status& s) {
   if (s.IsTimeout()) return true;
@@ -31,8 +20,6 @@ bool IsRetryableAttemptError(const Status& s) {
     // Our own KILL QUERY of B, or A's session killed from outside.
     case db::errc::kQueryInterrupted:
     case db::errc::kConnectionKilled:
-    // B's RENAME found the sentry: A's session died while B waited.
-    case db::errc::kTableExists:
       return true;
     default:
       return db::IsRetryable(s.server_errno());
@@ -47,8 +34,7 @@ CutOver::CutOver(migration::CutOverOptions options, std::string database, std::s
       database_(std::move(database)),
       table_(std::move(table)),
       context_(std::move(context)),
-      tuning_(tuning),
-      sentry_token_(NewSentryToken()) {}
+      tuning_(tuning) {}
 
 Status CutOver::Validate() const {
   if (context_.executor == nullptr || context_.changelog == nullptr || context_.clock == nullptr ||
@@ -72,8 +58,8 @@ Status CutOver::Run(std::stop_token stop) {
   OSC_ASSIGN_OR_RETURN(schema::HelperTableNames names, schema::HelperNamesFor(table_));
   report_ = CutOverReport{};
   report_.old_table = names.old;
-  const internal::AttemptPlan plan{
-      database_, table_, names, options_.lock_timeout, sentry_token_, tuning_.rename_poll_interval};
+  const internal::AttemptPlan plan{database_, table_, names, options_.lock_timeout,
+                                   tuning_.rename_poll_interval};
   Clock& clock = *context_.clock;
   std::chrono::milliseconds backoff = options_.backoff_initial;
   std::optional<Clock::SteadyTime> first_failure;

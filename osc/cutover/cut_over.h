@@ -7,6 +7,7 @@
 //   A  LOCK TABLES t WRITE                        lock_wait_timeout = lock_timeout
 //   C  write a marker row to the changelog; wait until the applier has
 //      applied it (so every change made to t before the lock is in the shadow)
+//   A  SELECT 1: A still answers, so its lock held throughout the drain
 //   B  RENAME TABLE t TO _t_osc_old, _t_osc_new TO t     (in its own thread;
 //      it queues on t's metadata lock, ahead of the application's queries)
 //   -  confirm B is "Waiting for table metadata lock" in the processlist
@@ -15,8 +16,11 @@
 //
 // No sentry table: see attempt.cc (with a locked sentry, B queues on the
 // sentry instead of t, and DML waiting for t slips in between UNLOCK and
-// RENAME). B is only issued after the drain, so whenever its RENAME runs
-// (even after A's session died) the shadow is complete.
+// RENAME). B is only issued after the drain and after A proved it still
+// holds the lock, so whenever its RENAME runs (even if A's session dies
+// once B has queued) the shadow is complete. The one unguarded moment is
+// A dying between that proof and B's lock request; B then runs without
+// waiting, which is detected and logged as an error (see attempt.cc).
 //
 // Bounds: LOCK TABLES waits at most lock_timeout; everything after it
 // (draining the applier, B reaching its wait) must finish within
@@ -35,10 +39,10 @@
 // since the first failed attempt, KILL the sessions that block this table
 // (SessionsToForceKill) and log that it did.
 //
-// Sync points, in order: cutover:attempt_start, cutover:locked, cutover:marker_written, cutover:marker_applied,
-// cutover:before_rename (on B's thread), cutover:rename_waiting,
-// cutover:unlocked, cutover:renamed; on failure
-// cutover:rolled_back.
+// Sync points, in order: cutover:attempt_start, cutover:locked,
+// cutover:marker_written, cutover:marker_applied, cutover:before_rename (on
+// B's thread), cutover:rename_waiting, cutover:unlocked, cutover:renamed;
+// cutover:rolled_back after a failed attempt left the original in place.
 //
 // Thread safety: Run() from one thread (the orchestrator's). It starts
 // and joins B's thread itself; nothing outlives Run().
@@ -119,7 +123,7 @@ class CutOver {
   // logged). Otherwise the original table is in place and writable, and
   // the error is the last attempt's (with its server errno), or:
   //   InvalidArgument     bad options, names or context
-  //   FailedPrecondition  _<table>_osc_old exists and is not our sentry;
+  //   FailedPrecondition  _<table>_osc_old already exists;
   //                       the table or the shadow is missing; the postpone
   //                       flag file cannot be checked
   //   Aborted             `stop` was requested
@@ -142,8 +146,6 @@ class CutOver {
   const std::string table_;
   const CutOverContext context_;
   const CutOverTuning tuning_;
-  // Written into the sentry's COMMENT; unique per CutOver object.
-  const std::string sentry_token_;
   bool mdl_note_logged_ = false;
   CutOverReport report_;
 };

@@ -2,8 +2,9 @@
 // an open transaction holding a metadata lock on the table (attempts time
 // out quickly, back off, name the blocker, and succeed once it commits;
 // application queries never wait much longer than the lock timeout), and
-// session A killed in the middle of an attempt (the sentry stops B's
-// RENAME; the original table stays, with all its rows).
+// session A killed in the middle of an attempt: during the drain (no
+// RENAME is issued; the original stays, with all its rows) and after B
+// queued (B is granted t before the application's queued write).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -168,39 +169,40 @@ TEST_F(CutoverBlockerTest, OpenTransactionMakesAttemptsBackOffBrieflyUntilItComm
   EXPECT_EQ(extra->value_or(""), std::to_string(kRows));
 }
 
-TEST_F(CutoverBlockerTest, KillingTheLockSessionMidAttemptLeavesTheOriginalWithAllRows) {
-  // When B is seen waiting, kill A (found as the holder of the write lock on
-  // t) from outside, as a DBA or a network failure would.
+// Kills session A (found as the holder of the write lock on t) from
+// outside, as a DBA or a network failure would, and waits until its thread
+// is gone: KILL only flags a session, and A's next statement could slip
+// through otherwise. Returns the killed id, 0 on failure.
+uint64_t KillLockHolder(db::Connection& conn) {
+  auto holder = conn.QueryScalar(
+      "SELECT th.PROCESSLIST_ID FROM performance_schema.metadata_locks ml"
+      " JOIN performance_schema.threads th ON th.THREAD_ID = ml.OWNER_THREAD_ID"
+      " WHERE ml.OBJECT_SCHEMA = '" +
+      std::string(kDb) +
+      "' AND ml.OBJECT_NAME = 't'"
+      " AND ml.LOCK_TYPE = 'SHARED_NO_READ_WRITE' AND ml.LOCK_STATUS = 'GRANTED'");
+  if (!holder.ok() || !holder->has_value()) return 0;
+  if (!conn.Execute("KILL CONNECTION " + **holder).ok()) return 0;
+  for (int i = 0; i < 500; ++i) {
+    auto alive = conn.QueryScalar(
+        "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + **holder);
+    if (alive.ok() && alive->value_or("") == "0") return std::stoull(**holder);
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  return 0;
+}
+
+TEST_F(CutoverBlockerTest, KillingTheLockSessionDuringTheDrainLeavesTheOriginalWithAllRows) {
+  // A dies after the marker was applied; a write then reaches t, which the
+  // shadow does not have. The RENAME must not be issued.
   uint64_t killed = 0;
-  sync::Set("cutover:rename_waiting", [&] {
-    auto holder = conn_->QueryScalar(
-        "SELECT th.PROCESSLIST_ID FROM performance_schema.metadata_locks ml"
-        " JOIN performance_schema.threads th ON th.THREAD_ID = ml.OWNER_THREAD_ID"
-        " WHERE ml.OBJECT_SCHEMA = '" +
-        std::string(kDb) +
-        "' AND ml.OBJECT_NAME = 't'"
-        " AND ml.LOCK_TYPE = 'SHARED_NO_READ_WRITE' AND ml.LOCK_STATUS = 'GRANTED'");
-    ASSERT_TRUE(holder.ok()) << holder.status().ToString();
-    ASSERT_TRUE(holder->has_value());
-    killed = std::stoull(**holder);
-    fprintf(stderr, "DEBUG killing %llu\n", (unsigned long long)killed);
-    auto pl = conn_->Query("SELECT ID, COMMAND, STATE, INFO FROM information_schema.PROCESSLIST");
-    for (auto& r : pl->rows) fprintf(stderr, "DEBUG pl %s %s %s %s\n", r[0]->c_str(), r[1].value_or("").c_str(), r[2].value_or("").c_str(), r[3].value_or("").c_str());
-    ASSERT_TRUE(conn_->Execute("KILL CONNECTION " + **holder).ok());
-    // KILL only flags the session; wait until its thread is gone (and its
-    // locks with it), or A's next statement could still slip through.
-    for (int i = 0; i < 500; ++i) {
-      auto alive = conn_->QueryScalar(
-          "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = " + **holder);
-      ASSERT_TRUE(alive.ok()) << alive.status().ToString();
-      if (alive->value_or("") == "0") break;
-      std::this_thread::sleep_for(milliseconds(10));
-    }
+  sync::Set("cutover:marker_applied", [&] {
+    killed = KillLockHolder(*conn_);
+    EXPECT_TRUE(conn_->Execute("INSERT INTO " + kT + " VALUES (1000, 1)").ok());
   });
   migration::CutOverOptions options;
   options.lock_timeout = seconds(3);
   options.max_attempts = 1;
-  spdlog::set_level(spdlog::level::debug);
   CutOver cut(options, kDb, "t", Context());
   Status s = cut.Run(std::stop_token());
 
@@ -212,16 +214,50 @@ TEST_F(CutoverBlockerTest, KillingTheLockSessionMidAttemptLeavesTheOriginalWithA
   EXPECT_EQ(*now->rows[0][1], original_definition_);
   auto rows = conn_->QueryScalar("SELECT COUNT(*) FROM " + kT);
   ASSERT_TRUE(rows.ok());
-  EXPECT_EQ(rows->value_or(""), std::to_string(kRows));
+  EXPECT_EQ(rows->value_or(""), std::to_string(kRows + 1));  // including the late write
   auto helpers = conn_->QueryScalar(
       "SELECT GROUP_CONCAT(TABLE_NAME ORDER BY BINARY TABLE_NAME) FROM "
       "information_schema.TABLES WHERE TABLE_SCHEMA = '" +
       std::string(kDb) + "'");
   ASSERT_TRUE(helpers.ok());
-  // The shadow is still there for the next try; the sentry is gone.
+  // Nothing was renamed: the shadow is still there for the next try.
   EXPECT_EQ(helpers->value_or(""), "_t_osc_log,_t_osc_new,t");
   // And the original is writable again.
   EXPECT_TRUE(conn_->Execute("UPDATE " + kT + " SET v = v + 1 WHERE id = 1").ok());
+}
+
+TEST_F(CutoverBlockerTest, KillingTheLockSessionAfterTheRenameQueuedCompletesTheSwapFirst) {
+  // A write queues behind the lock, then A dies. B's pending RENAME must be
+  // granted before that write, so the write lands in the new table.
+  std::thread writer;
+  Status write = Status::Internal("not run");
+  uint64_t killed = 0;
+  sync::Set("cutover:rename_waiting", [&] {
+    writer = std::thread([&] {
+      db::Connection c = Open();
+      write = c.Execute("INSERT INTO " + kT + " (id, v) VALUES (2000, 2)");
+    });
+    std::this_thread::sleep_for(milliseconds(300));  // the INSERT queues on t
+    killed = KillLockHolder(*conn_);
+  });
+  migration::CutOverOptions options;
+  options.lock_timeout = seconds(3);
+  options.max_attempts = 1;
+  CutOver cut(options, kDb, "t", Context());
+  Status s = cut.Run(std::stop_token());
+  if (writer.joinable()) writer.join();
+
+  ASSERT_NE(killed, 0u);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(cut.report().swapped);
+  EXPECT_TRUE(write.ok()) << write.ToString();
+  auto in_new = conn_->QueryScalar("SELECT extra FROM " + kT + " WHERE id = 2000");
+  ASSERT_TRUE(in_new.ok()) << in_new.status().ToString();
+  EXPECT_EQ(in_new->value_or(""), "7");  // t is the new table and has the row
+  auto in_old = conn_->QueryScalar("SELECT COUNT(*) FROM `" + std::string(kDb) +
+                                   "`.`_t_osc_old` WHERE id = 2000");
+  ASSERT_TRUE(in_old.ok());
+  EXPECT_EQ(in_old->value_or(""), "0");
 }
 
 }  // namespace

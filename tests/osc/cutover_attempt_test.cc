@@ -1,6 +1,6 @@
 // One cut-over attempt against the fake server: the statement sequence of
 // the two-session swap, and every failure path returning to the original
-// table (sentry gone, lock released, nothing renamed).
+// table (lock released, nothing renamed).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -92,10 +92,9 @@ class CutoverAttemptTest : public ::testing::Test {
 TEST_F(CutoverAttemptTest, SwapsWithTheTwoSessionProtocolInOrder) {
   std::mutex mu;
   std::vector<std::string> points;
-  for (const char* name : {"cutover:attempt_start", "cutover:locked",
-                           "cutover:marker_written", "cutover:marker_applied",
-                           "cutover:before_rename", "cutover:rename_waiting",
-                           "cutover:unlocked", "cutover:renamed"}) {
+  for (const char* name : {"cutover:attempt_start", "cutover:locked", "cutover:marker_written",
+                           "cutover:marker_applied", "cutover:before_rename",
+                           "cutover:rename_waiting", "cutover:unlocked", "cutover:renamed"}) {
     sync::Set(name, [&mu, &points, name] {
       std::lock_guard lock(mu);
       points.emplace_back(name);
@@ -113,10 +112,11 @@ TEST_F(CutoverAttemptTest, SwapsWithTheTwoSessionProtocolInOrder) {
   // Only t is locked: no sentry, so B's RENAME queues on t itself (see
   // attempt.cc for the race a locked sentry causes).
   const auto a = fake_.Statements("cutover-lock");
-  ASSERT_EQ(a.size(), 4u);
+  ASSERT_EQ(a.size(), 5u);
   EXPECT_EQ(a[0], "SET SESSION lock_wait_timeout = 60");
   EXPECT_EQ(a[2], "LOCK TABLES `shop`.`t` WRITE");
-  EXPECT_EQ(a[3], "UNLOCK TABLES");
+  EXPECT_EQ(a[3], "SELECT 1");  // A still holds the lock before B is issued
+  EXPECT_EQ(a[4], "UNLOCK TABLES");
   const auto b = fake_.Statements("cutover-rename");
   ASSERT_EQ(b.size(), 3u);
   EXPECT_EQ(b[0], "SET SESSION lock_wait_timeout = 60");
@@ -177,6 +177,26 @@ TEST_F(CutoverAttemptTest, LostLockSessionAfterTheDrainLetsTheRenameCompleteACon
   ASSERT_TRUE(rename.has_value());
   EXPECT_TRUE(rename->ok()) << rename->ToString();
   ASSERT_EQ(markers_.size(), 1u);  // the drain happened before B existed
+  EXPECT_TRUE(Swapped());
+}
+
+TEST_F(CutoverAttemptTest, LostLockSessionDuringTheDrainMeansNoRenameAndTheOriginalStays) {
+  // A dies while the applier drains: its lock is gone and writes may reach
+  // t after the marker, so B must never be issued in this attempt.
+  options_.max_attempts = 2;
+  WatchRollbacks();
+  applier_ = [this](int call) {
+    if (call == 1) fake_.KillConnection(*fake_.LastSessionId("cutover-lock"));
+    return Status::Ok();
+  };
+  Status s = Run();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  const auto& attempts = cut_->report().attempts;
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_EQ(attempts[0].status.server_errno(), db::errc::kClientServerGone)
+      << attempts[0].status.ToString();
+  EXPECT_EQ(intact_at_rollback_, std::vector<bool>{true});
+  EXPECT_EQ(Count(fake_.Statements("cutover-rename"), "RENAME"), 1u);  // the second attempt's
   EXPECT_TRUE(Swapped());
 }
 
