@@ -52,13 +52,8 @@ say "osc: server check"
 
 say "osc: migrating demo.orders: $ALTER"
 rc=0
-"$ROOT/build/cli/osc" "${CONN[@]}" --database demo --table orders --alter "$ALTER" --execute || rc=$?
-if [ "$rc" -eq 6 ]; then
-  # The copy engine has not landed yet: show the plan (a dry run) instead.
-  say "osc: the migration plan (dry run, nothing changed)"
-  rc=0
-  "$ROOT/build/cli/osc" "${CONN[@]}" --database demo --table orders --alter "$ALTER" || rc=$?
-fi
+"$ROOT/build/cli/osc" "${CONN[@]}" --database demo --table orders --alter "$ALTER" \
+  --progress-interval 1s --execute || rc=$?
 
 say "stopping the writer"
 kill -INT "$writer_pid"; wait "$writer_pid" || true; writer_pid=""
