@@ -214,7 +214,11 @@ install_datadir() {
   local -a args=(--no-defaults "--datadir=${dir}/data" --auth-root-authentication-method=normal
     --skip-test-db --skip-name-resolve)
   if ((EUID == 0)); then args+=(--user=root); fi
-  mariadb-install-db "${args[@]}" >"${dir}/install.log" 2>&1 ||
+  # A private TMPDIR: the bootstrap server's temporary tables live there,
+  # and two sandboxes initialising at the same moment in a shared /tmp
+  # were seen to clash ("Unknown table mysql.tmp_user_sys").
+  mkdir -p "${dir}/tmp"
+  TMPDIR="${dir}/tmp" mariadb-install-db "${args[@]}" >"${dir}/install.log" 2>&1 ||
     { tail -n 30 "${dir}/install.log" >&2; die "${role}: mariadb-install-db failed (log: ${dir}/install.log)"; }
 }
 
