@@ -20,6 +20,7 @@
 #include "osc/cutover/changelog.h"
 #include "osc/cutover/connection_executor.h"
 #include "osc/cutover/cut_over.h"
+#include "tests/integration/sandbox_options.h"
 #include "tests/support/test_env.h"
 
 namespace osc::cutover {
@@ -33,23 +34,10 @@ constexpr const char* kDb = "osc_cutover_block_it";
 constexpr int kRows = 100;
 const std::string kT = std::string("`") + kDb + "`.`t`";
 
-std::optional<db::ConnectionOptions> PrimaryOptions() {
-  auto ep = testing::SandboxPrimary();
-  if (!ep) return std::nullopt;
-  db::ConnectionOptions o;
-  o.host = ep->host;
-  o.port = ep->port;
-  o.user = ep->user;
-  o.password = ep->password;
-  o.connect_timeout = seconds(5);
-  o.read_timeout = seconds(30);
-  return o;
-}
-
 class CutoverBlockerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto o = PrimaryOptions();
+    auto o = testing::SandboxPrimaryOptions();
     if (!o) OSC_SKIP_OR_FAIL("sandbox not configured: eval \"$(scripts/sandbox.sh env)\"");
     options_ = *o;
     conn_.emplace(Open());

@@ -12,6 +12,7 @@
 #include "osc/cutover/changelog.h"
 #include "osc/cutover/connection_executor.h"
 #include "osc/cutover/heartbeat.h"
+#include "tests/integration/sandbox_options.h"
 #include "tests/support/test_env.h"
 
 namespace osc::cutover {
@@ -23,23 +24,10 @@ using std::chrono::seconds;
 constexpr const char* kDb = "osc_cutover_log_it";
 const std::string kLog = std::string("`") + kDb + "`.`_t_osc_log`";
 
-std::optional<db::ConnectionOptions> PrimaryOptions() {
-  auto ep = testing::SandboxPrimary();
-  if (!ep) return std::nullopt;
-  db::ConnectionOptions o;
-  o.host = ep->host;
-  o.port = ep->port;
-  o.user = ep->user;
-  o.password = ep->password;
-  o.connect_timeout = seconds(5);
-  o.read_timeout = seconds(30);
-  return o;
-}
-
 class CutoverChangelogLiveTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto o = PrimaryOptions();
+    auto o = testing::SandboxPrimaryOptions();
     if (!o) OSC_SKIP_OR_FAIL("sandbox not configured: eval \"$(scripts/sandbox.sh env)\"");
     executor_ = std::make_unique<ConnectionExecutor>(*o);
     auto s = executor_->OpenSession("test");

@@ -17,6 +17,7 @@
 #include "osc/cutover/changelog.h"
 #include "osc/cutover/connection_executor.h"
 #include "osc/cutover/cut_over.h"
+#include "tests/integration/sandbox_options.h"
 #include "tests/support/test_env.h"
 
 namespace osc::cutover {
@@ -29,19 +30,6 @@ using Steady = std::chrono::steady_clock;
 constexpr const char* kDb = "osc_cutover_swap_it";
 constexpr int kInitialRows = 200;
 constexpr int kWorkers = 4;
-
-std::optional<db::ConnectionOptions> PrimaryOptions() {
-  auto ep = testing::SandboxPrimary();
-  if (!ep) return std::nullopt;
-  db::ConnectionOptions o;
-  o.host = ep->host;
-  o.port = ep->port;
-  o.user = ep->user;
-  o.password = ep->password;
-  o.connect_timeout = seconds(5);
-  o.read_timeout = seconds(30);
-  return o;
-}
 
 struct Write {
   int writer = 0;
@@ -81,7 +69,7 @@ void RunWorker(const db::ConnectionOptions& options, Worker* w, const std::atomi
 class CutoverSwapTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto o = PrimaryOptions();
+    auto o = testing::SandboxPrimaryOptions();
     if (!o) OSC_SKIP_OR_FAIL("sandbox not configured: eval \"$(scripts/sandbox.sh env)\"");
     options_ = *o;
     auto c = db::Connection::Open(options_);
