@@ -19,6 +19,8 @@ PACKAGES=(
   mariadb-server mariadb-client percona-toolkit
   # small tools used by the scripts
   procps iproute2 python3
+  # Rails and Laravel integrations and their tests (tests/integrations/run.sh)
+  ruby-rails ruby-mysql2 php-cli php-laravel-framework php-mysql php-doctrine-dbal
 )
 
 log() { printf 'setup: %s\n' "$*" >&2; }
