@@ -14,15 +14,19 @@
 //                               column definition: -128, 18446744073709551615
 //   FLOAT / DOUBLE              shortest round-trip text with an exponent so
 //                               the server parses a double, not a DECIMAL:
-//                               1.5e0, -0e0, 1e+300 (NaN/Inf: InvalidArgument)
+//                               1.5e0, -0e0, 1e+300 (NaN/Inf: InvalidArgument);
+//                               a FLOAT as CAST(0.1e0 AS FLOAT), so it widens
+//                               to the float's double like the column does
 //   DECIMAL                     the exact digits, unquoted: -0.010
 //   YEAR                        the year as a number (0 for the zero year:
 //                               the string '0' would mean 2000)
 //   DATE/TIME/DATETIME          quoted text with the column's fraction digits
 //   TIMESTAMP                   quoted UTC text: the writing session must
 //                               run with time_zone = '+00:00'
-//   string/BLOB/INET6           _<charset> X'..' with the original column's
+//   string/BLOB                 _<charset> X'..' with the original column's
 //                               character set; _binary X'..' for binary
+//   INET4 / INET6 / UUID        CAST(_binary X'..' AS <type>) (padded to the
+//                               type's width), a value of the original type
 //   ENUM / SET                  the member names (from the definition) as a
 //                               _utf8mb4 hex literal; ENUM index 0 (the ''
 //                               error value) as the number 0
@@ -33,8 +37,6 @@
 // Not convertible (each a distinct Status):
 //   absent (MINIMAL/NOBLOB row image)  FailedPrecondition: osc needs FULL
 //   partial JSON diff                  NotSupported
-//   MariaDB UUID                       NotSupported (stored byte-swapped;
-//                                      not verified, so refused)
 //   member index outside the definition Corruption (definition mismatch)
 //
 // Member names in osc::schema::Column come from information_schema over a
