@@ -43,4 +43,9 @@ void ChunkSizer::Record(uint64_t planned_rows, Clock::Duration elapsed) {
   current_ = Clamp(static_cast<double>(current_) * std::pow(step, kSmoothing));
 }
 
+void ChunkSizer::Set(uint64_t rows) {
+  current_ = std::clamp(rows, min_, max_);
+  ++generation_;
+}
+
 }  // namespace osc::copy

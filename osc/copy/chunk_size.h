@@ -18,6 +18,12 @@
 // Chunks that were cut short by the end of a range (fewer rows than
 // planned) say nothing about the rate and are not fed in.
 //
+// An operator may set the size by hand while the copy runs (the control
+// socket's chunk-size=N): Set() makes it the current size and adaptation
+// goes on from there. Chunks planned before the Set were sized by the old
+// rule, so their timings would drag the size straight back; the copier
+// tells them apart by generation() and does not Record them.
+//
 // Thread safety: not thread-safe; the copier feeds it under its mutex.
 #pragma once
 
@@ -41,6 +47,13 @@ class ChunkSizer {
   // `elapsed`. planned_rows == 0 is ignored.
   void Record(uint64_t planned_rows, Clock::Duration elapsed);
 
+  // Takes `rows`, clamped to [min_chunk_size, max_chunk_size], as the
+  // current size and starts a new generation.
+  void Set(uint64_t rows);
+
+  // Incremented by every Set(); starts at 0.
+  uint64_t generation() const { return generation_; }
+
  private:
   uint64_t Clamp(double rows) const;
 
@@ -48,6 +61,7 @@ class ChunkSizer {
   const uint64_t max_;
   const Clock::Duration target_;
   uint64_t current_;
+  uint64_t generation_ = 0;
 };
 
 }  // namespace osc::copy
