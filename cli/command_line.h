@@ -24,6 +24,9 @@
 // (needs --database and --table); without --alter and --table, the server
 // check. --table without --alter, and --execute without --alter, are usage
 // errors (they suggest a migration the user forgot to describe).
+// --cleanup (needs --database and --table; not with --alter) removes the
+// helper tables a failed run left, at once: --execute is accepted and
+// changes nothing; --ok-to-drop-table also drops _<table>_osc_old.
 //
 // Thread safety: pure functions.
 #pragma once
@@ -46,6 +49,7 @@ enum class Mode : uint8_t {
   kVersion,
   kCheckServer,  // connect and print the server report
   kMigrate,      // --alter given
+  kCleanup,      // --cleanup: drop the helper tables of --table (osc/cleanup.h)
 };
 
 enum class PasswordSource : uint8_t {
@@ -64,10 +68,15 @@ inline constexpr std::string_view kPasswordEnvVar = "OSC_PASSWORD";
 struct CliCommand {
   Mode mode = Mode::kCheckServer;
   // Fully validated for the mode (Validate() for kMigrate, ValidateSettings()
-  // for kCheckServer), except that with kPrompt the password is still empty.
+  // for kCheckServer and kCleanup), except that with kPrompt the password is
+  // still empty.
   // Defaults only for kHelp/kVersion.
   migration::MigrationOptions options;
   LogOptions log;  // --log-level, already checked to be a known level
+  // --progress: auto (default), bar, plain or json (checked here; see
+  // cli/progress_output.h). --report: an HTML report written at the end.
+  std::string progress = "auto";
+  std::string report_path;
   PasswordSource password_source = PasswordSource::kNone;
   // Notes for the user, to print once each on stderr before running (e.g.
   // the --password warning). They never contain the password.

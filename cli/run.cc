@@ -85,6 +85,9 @@ ExitCode RunCommand(const CliCommand& cmd, std::ostream& out, std::ostream& err,
     case Mode::kMigrate:
       outcome = internal::RunMigration(cmd, out, stop);
       break;
+    case Mode::kCleanup:
+      outcome = internal::RunCleanup(cmd, out, stop);
+      break;
     case Mode::kHelp:
     case Mode::kVersion:
       outcome = {ExitCode::kFailed, "osc: internal error: --help/--version reached RunCommand"};
@@ -94,6 +97,12 @@ ExitCode RunCommand(const CliCommand& cmd, std::ostream& out, std::ostream& err,
   // short); either way the user asked to stop, and nothing was changed.
   if (stop.stop_requested() && outcome.code != ExitCode::kSuccess) {
     outcome = {ExitCode::kAborted, "osc: stopped by a signal; nothing was changed"};
+    // A stopped migration keeps its helper tables (for a resume); say how
+    // to remove them instead of leaving the user to find them.
+    if (cmd.mode == Mode::kMigrate) {
+      outcome.line += " in the original table; osc's helper tables may remain: resume, or remove them with "
+                      "osc --cleanup --database " + cmd.options.database + " --table " + cmd.options.table;
+    }
   }
   if (!outcome.line.empty()) err << outcome.line << '\n';
   err.flush();

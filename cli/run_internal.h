@@ -33,4 +33,7 @@ std::optional<Outcome> CheckServerAndReport(db::Connection& conn, std::ostream& 
 // The mode with --alter (cli/run_migration.cc).
 Outcome RunMigration(const CliCommand& cmd, std::ostream& out, std::stop_token stop);
 
+// The mode with --cleanup (cli/run_cleanup.cc).
+Outcome RunCleanup(const CliCommand& cmd, std::ostream& out, std::stop_token stop);
+
 }  // namespace osc::cli::internal

@@ -45,7 +45,7 @@ class ApplierPort final : public ChangeApplier {
   ApplierPort(ApplierSetup setup, apply::RowMapper mapper, binlog::ChangeStream* stream)
       : setup_(std::move(setup)),
         feed_(stream),
-        writer_(setup_.connection, std::chrono::seconds(5), copy::internal::RetryPolicy{}, setup_.clock),
+        writer_(setup_.connection, std::chrono::seconds(5), Policy(setup_), setup_.clock),
         applier_(Config(setup_), std::move(mapper), &feed_, &writer_,
                  [this](const binlog::ChangeEvent& e) { OnChangelog(e); }) {}
 
@@ -63,6 +63,7 @@ class ApplierPort final : public ChangeApplier {
   uint64_t backlog() const override { return applier_.backlog(); }
   uint64_t applied() const override { return applier_.rows_applied(); }
   void ExpectRename() override { applier_.ExpectRename(); }
+  binlog::Checkpoint applied_position() const override { return applier_.applied_position(); }
 
   Status WaitForMarker(const std::string& marker, Clock::SteadyTime deadline, std::stop_token stop) override {
     std::unique_lock lock(mu_);
@@ -88,6 +89,11 @@ class ApplierPort final : public ChangeApplier {
   }
 
  private:
+  static copy::internal::RetryPolicy Policy(const ApplierSetup& s) {
+    copy::internal::RetryPolicy p;
+    p.reconnect_budget = s.reconnect_budget;
+    return p;
+  }
   static apply::ApplierConfig Config(const ApplierSetup& s) {
     apply::ApplierConfig c;
     c.schema = s.database;

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -13,6 +14,7 @@
 #include "binlog/server_event_source.h"
 #include "common/logging.h"
 #include "db/connection.h"
+#include "db/errors.h"
 #include "db/quoting.h"
 #include "osc/copy/checksum.h"
 #include "osc/copy/checksum_columns.h"
@@ -23,8 +25,13 @@
 #include "osc/cutover/connection_executor.h"
 #include "osc/cutover/cut_over.h"
 #include "osc/cutover/heartbeat.h"
+#include "osc/control/server.h"
+#include "osc/control_bridge.h"
+#include "osc/hooks/hook_runner.h"
 #include "osc/migration_internal.h"
+#include "osc/resume_state.h"
 #include "osc/schema/inspect.h"
+#include "osc/throttle_setup.h"
 
 namespace osc::migration {
 
@@ -52,12 +59,25 @@ struct Migration::Impl {
   std::unique_ptr<internal::ChangeApplier> applier;
   std::unique_ptr<copy::Copier> copier;
   std::unique_ptr<cutover::HeartbeatWriter> heartbeat;
+  std::unique_ptr<ThrottleControl> throttle;
+  std::unique_ptr<hooks::HookRunner> hook_runner;  // with --hooks-path
+  std::unique_ptr<ControlBridge> control_bridge;   // with --serve-socket-file
+  std::unique_ptr<control::ControlServer> control_server;
+  Clock::SteadyTime copy_started{};
   uint64_t rows_estimated = 0;
   std::atomic<int> cut_over_attempts{0};
 
+  // ---- resume (osc/resume_state.h) ----
+  std::string fingerprint;                 // of this ALTER on this table definition
+  std::optional<ResumeState> resume;       // set when continuing an earlier run
+  uint64_t rows_copied_before = 0;         // by the runs before this one
+  binlog::BinlogPosition stream_start;     // where this run's binlog stream began
+  std::atomic<bool> checkpoint_written{false};
+  std::jthread checkpoint_thread;          // writes checkpoints during the copy
+
   // ---- threads (owned here; joined by StopPipeline) ----
   std::stop_source pipeline;  // stops every background loop
-  std::jthread applier_thread, heartbeat_thread, progress_thread;
+  std::jthread applier_thread, heartbeat_thread, progress_thread, throttle_thread, control_thread;
   Clock::SteadyTime started{};
 
   // The first background error is sticky and stops the pipeline.
@@ -90,9 +110,26 @@ struct Migration::Impl {
 
   Status Run(std::stop_token stop);
   Status Preflight();
+  Status DetectResume();
+  Result<ResumeState> ReadResumable(std::string* why_not);
+  Status WriteCheckpoint(cutover::Session& session);
+  void StartCheckpointing();
+  void StopCheckpointing();
+  bool KeepForResume(const Status& s, bool aborted) const;
   Status TryInstant(bool* done);
   Status CreateTables();
+  Status AdoptTables();
   Status StartStreaming();
+  Status StartThrottle();
+  Status OpenHooks();
+  Status StartControlSocket();
+  hooks::HookFacts Facts() const;
+  // Runs the hooks for `event`. Blocking events (hooks::Blocking) return
+  // the hook's failure; the others only log it.
+  Status FireHook(hooks::HookEvent event, std::stop_token stop, hooks::HookFacts facts);
+  Status FireHook(hooks::HookEvent event) { return FireHook(event, pipeline.get_token(), Facts()); }
+  Status HoldForBeforeCutOverHook();
+  Status WaitForCutOverWindow();
   Status Copy();
   Status CatchUp();
   Status Checksum();
@@ -100,6 +137,7 @@ struct Migration::Impl {
   Status CutOver();
   void StopPipeline();
   void DropHelpers();
+  void KeepHelpers();
   ProgressSnapshot Snapshot() const;
   db::ConnectionOptions SessionOptions() const;
 };
@@ -141,6 +179,7 @@ Status Migration::Impl::Preflight() {
   control.emplace(std::move(conn));
   OSC_ASSIGN_OR_RETURN(schema::PreflightReport r, schema::RunPreflight(*control, options));
   report.emplace(std::move(r));
+  OSC_RETURN_IF_ERROR(DetectResume());
   if (!report->CanRun()) {
     outcome.refused = true;
     for (const auto& f : report->findings) {
@@ -152,9 +191,184 @@ Status Migration::Impl::Preflight() {
   return Status::Ok();
 }
 
+namespace {
+
+// The changelog state a run writes when it stops and keeps its tables.
+constexpr std::string_view kStoppedState = "stopped";
+
+// The command that removes a run's helper tables: the way out of a run
+// that cannot or should not be resumed.
+std::string CleanupHint(const MigrationOptions& o) {
+  return "osc --cleanup --database " + o.database + " --table " + o.table;
+}
+
+}  // namespace
+
+// Turns the preflight's leftover-tables refusal into a resume when the
+// leftovers are this very migration's, with a checkpoint to continue from.
+Status Migration::Impl::DetectResume() {
+  if (!report->helpers || !report->table_schema) return Status::Ok();
+  OSC_ASSIGN_OR_RETURN(db::QueryResult create,
+                       control->Query("SHOW CREATE TABLE " + db::QuoteQualified(db(), table())));
+  if (create.rows.empty() || create.rows[0].size() < 2 || !create.rows[0][1]) {
+    return Status::Internal("SHOW CREATE TABLE returned nothing");
+  }
+  fingerprint = MigrationFingerprint(options.alter, *create.rows[0][1]);
+  auto it = std::find_if(report->findings.begin(), report->findings.end(),
+                         [](const schema::Finding& f) { return f.name == "leftover_tables"; });
+  const bool leftovers = it != report->findings.end() && it->severity == Severity::kFatal;
+  if (!leftovers) {
+    if (options.resume) {
+      report->findings.push_back({"resume", Severity::kFatal,
+                                  "--resume: there is no earlier run of osc on this table to resume",
+                                  "run the same command without --resume to start a new migration"});
+    }
+    return Status::Ok();
+  }
+  std::string why_not;
+  Result<ResumeState> state = ReadResumable(&why_not);
+  if (!state.ok() && why_not.empty()) return state.status();  // the server could not be asked
+  if (!state.ok()) {
+    it->message += "; they cannot be resumed: " + why_not;
+    it->fix = "if no osc run on this table is still in progress: " + CleanupHint(options) +
+              " (removes them; never touches the original table), then run again";
+    return Status::Ok();
+  }
+  it->severity = Severity::kOk;
+  it->message = "resuming the earlier run of this ALTER: " + std::to_string(state->rows_copied) +
+                " rows were copied, binlog replay from " + state->applied.ToString();
+  it->fix.clear();
+  rows_copied_before = state->rows_copied;
+  outcome.resumed_rows = state->rows_copied;
+  resume = std::move(state).value();
+  return Status::Ok();
+}
+
+// The checkpoint of the leftover helper tables, if this run may continue
+// from it. A reason in `why_not` (and an error) when it may not; an error
+// with `why_not` empty when the server could not be asked.
+Result<ResumeState> Migration::Impl::ReadResumable(std::string* why_not) {
+  auto fail = [&](std::string why) -> Result<ResumeState> {
+    *why_not = std::move(why);
+    return Status::FailedPrecondition(*why_not);
+  };
+  const schema::HelperTableNames& h = helpers();
+  OSC_ASSIGN_OR_RETURN(db::QueryResult tables,
+                       control->Query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+                                      db::QuoteStringLiteral(db())));
+  auto exists = [&](const std::string& name) {
+    return std::any_of(tables.rows.begin(), tables.rows.end(),
+                       [&](const db::Row& row) { return !row.empty() && row[0] == name; });
+  };
+  if (exists(h.old)) {
+    return fail(db::QuoteIdentifier(h.old) + " exists: an earlier run already swapped the tables (or its old data "
+                "was kept), so there is nothing to continue");
+  }
+  if (!exists(h.shadow) || !exists(h.changelog)) {
+    return fail("both " + db::QuoteIdentifier(h.shadow) + " and " + db::QuoteIdentifier(h.changelog) +
+                " are needed to resume");
+  }
+  OSC_ASSIGN_OR_RETURN(cutover::Changelog cl, cutover::Changelog::For(db(), table()));
+  auto rows = control->Query("SELECT id, value, TIMESTAMPDIFF(MICROSECOND, updated_at, NOW(6)) FROM " +
+                             cl.qualified_name() + " WHERE id IN (1, 2, 3)");
+  if (!rows.ok()) return fail("its changelog cannot be read: " + std::string(rows.status().message()));
+  std::optional<std::string> text;
+  std::optional<int64_t> heartbeat_age_us;
+  bool stopped_cleanly = false;
+  for (const db::Row& row : rows->rows) {
+    if (row.size() < 3 || !row[0] || !row[1]) continue;
+    if (*row[0] == "3") text = *row[1];
+    if (*row[0] == "2") stopped_cleanly = row[1]->starts_with(kStoppedState);
+    if (*row[0] == "1" && row[2]) heartbeat_age_us = std::stoll(*row[2]);
+  }
+  // A run that stopped cleanly says so; one that was killed only stops
+  // writing heartbeats, so a fresh heartbeat may be a live run.
+  const auto live_limit = std::max<std::chrono::microseconds>(std::chrono::seconds(10), 4 * options.heartbeat_interval);
+  if (!stopped_cleanly && heartbeat_age_us && *heartbeat_age_us < live_limit.count()) {
+    return fail("another osc run on this table looks alive (its heartbeat is " +
+                std::to_string(*heartbeat_age_us / 1000) + " ms old): stop it first, or if it was killed, try again in " +
+                std::to_string(live_limit.count() / 1000000) + " s");
+  }
+  if (!text) return fail("the earlier run wrote no checkpoint (it stopped before copying)");
+  auto decoded = DecodeResumeState(*text);
+  if (!decoded.ok()) return fail(std::string(decoded.status().message()));
+  if (decoded->fingerprint != fingerprint) {
+    return fail("the checkpoint belongs to a different ALTER or to another definition of the table");
+  }
+  OSC_ASSIGN_OR_RETURN(copy::KeySpec key, copy::MakeKeySpec(*report->table_schema, *report->chunk_key));
+  if (Status v = ValidateResumeKeys(key, *decoded); !v.ok()) {
+    return fail("the checkpoint does not fit the table's key: " + std::string(v.message()));
+  }
+  OSC_ASSIGN_OR_RETURN(db::QueryResult logs, control->Query("SHOW BINARY LOGS"));
+  const bool present = std::any_of(logs.rows.begin(), logs.rows.end(), [&](const db::Row& row) {
+    return !row.empty() && row[0] == decoded->applied.file;
+  });
+  if (!present) {
+    return fail("the binary log it must replay from (" + decoded->applied.ToString() +
+                ") has been purged from the server");
+  }
+  return std::move(decoded).value();
+}
+
+Status Migration::Impl::WriteCheckpoint(cutover::Session& session) {
+  copy::Checkpoint cp = copier->checkpoint();
+  if (!cp.range && !cp.complete) return Status::Ok();  // the copy range is not read yet
+  ResumeState rs;
+  rs.fingerprint = fingerprint;
+  rs.phase = std::string(ToString(sm.current()));
+  const binlog::Checkpoint applied = applier->applied_position();
+  // restart is the start of the transaction the applier is in, or the
+  // boundary after its last event: replay from there repeats at most that
+  // transaction's changes, which are idempotent.
+  rs.applied = applied.restart.file.empty() ? stream_start : applied.restart;
+  rs.rows_copied = rows_copied_before + copier->progress().rows_copied;
+  rs.copy = std::move(cp);
+  OSC_RETURN_IF_ERROR(changelog->WriteCheckpoint(session, EncodeResumeState(rs)));
+  checkpoint_written = true;
+  return Status::Ok();
+}
+
+// Starts the checkpoint writer. REQUIRES: copier and applier exist (they
+// outlive the thread: StopCheckpointing joins it first).
+void Migration::Impl::StartCheckpointing() {
+  checkpoint_thread = std::jthread([this](std::stop_token st) {
+    std::unique_ptr<cutover::Session> session;
+    while (clock->SleepFor(options.checkpoint_interval, st) && !pipeline.stop_requested()) {
+      if (!session || session->broken()) {
+        auto opened = executor->OpenSession("checkpoint");
+        if (!opened.ok()) continue;  // the server may be restarting; try again next time
+        session = std::move(opened).value();
+      }
+      if (Status s = WriteCheckpoint(*session); !s.ok()) spdlog::warn("checkpoint not written: {}", s.ToString());
+    }
+  });
+}
+
+void Migration::Impl::StopCheckpointing() {
+  if (!checkpoint_thread.joinable()) return;
+  checkpoint_thread.request_stop();
+  checkpoint_thread.join();
+}
+
+// A failed or stopped run keeps its helper tables when it has a checkpoint
+// and what stopped it may be gone next time (a stop request, a lost or
+// refused connection, a timeout); errors that would recur (a conversion
+// error, a checksum difference, a refusal) drop them.
+bool Migration::Impl::KeepForResume(const Status& s, bool aborted) const {
+  if (!copier) return false;
+  // Before the first periodic checkpoint, the final one (KeepHelpers)
+  // saves the copy if the copier got as far as reading its range.
+  const copy::Checkpoint cp = copier->checkpoint();
+  if (!checkpoint_written && !cp.range && !cp.complete) return false;
+  if (aborted || s.IsTimeout()) return true;
+  const db::ErrorClass c = db::Classify(s.server_errno());
+  return c == db::ErrorClass::kConnectionLost || c == db::ErrorClass::kCannotConnect ||
+         c == db::ErrorClass::kTooManyConnections;
+}
+
 Status Migration::Impl::TryInstant(bool* done) {
   *done = false;
-  if (!options.attempt_instant || !report->algorithms ||
+  if (resume || !options.attempt_instant || !report->algorithms ||
       report->algorithms->overall != alter::Algorithm::kInstant) {
     return Status::Ok();
   }
@@ -176,6 +390,7 @@ Status Migration::Impl::TryInstant(bool* done) {
 
 Status Migration::Impl::CreateTables() {
   OSC_RETURN_IF_ERROR(sm.TransitionTo(State::kCreatingTables));
+  if (resume) return AdoptTables();
   const std::string shadow = db::QuoteQualified(db(), helpers().shadow);
   OSC_RETURN_IF_ERROR(control->Execute("CREATE TABLE " + shadow + " LIKE " + db::QuoteQualified(db(), table())));
   created_shadow = true;
@@ -195,17 +410,42 @@ Status Migration::Impl::CreateTables() {
   return changelog->WriteState(*session, "created");
 }
 
+// Resuming: the helper tables exist and fit this ALTER (the fingerprint
+// said so); from here on they are this run's, to keep or drop.
+Status Migration::Impl::AdoptTables() {
+  spdlog::info("resuming: reusing {} and {}", helpers().shadow, helpers().changelog);
+  OSC_ASSIGN_OR_RETURN(schema::TableSchema ss, schema::InspectTable(*control, db(), helpers().shadow));
+  shadow_schema.emplace(std::move(ss));
+  OSC_ASSIGN_OR_RETURN(cutover::Changelog cl, cutover::Changelog::For(db(), table()));
+  changelog.emplace(std::move(cl));
+  executor = std::make_unique<cutover::ConnectionExecutor>(SessionOptions());
+  created_shadow = true;
+  created_changelog = true;
+  checkpoint_written = true;  // the earlier run's checkpoint stays valid until overwritten
+  OSC_ASSIGN_OR_RETURN(auto session, executor->OpenSession("changelog-setup"));
+  return changelog->WriteState(*session, "resumed");
+}
+
 Status Migration::Impl::StartStreaming() {
   OSC_RETURN_IF_ERROR(sm.TransitionTo(State::kStreaming));
   // Rule 1: the position is read BEFORE the copier takes its range, so
   // every change the copy might miss is at or after it.
-  OSC_ASSIGN_OR_RETURN(binlog::BinlogPosition pos, CurrentBinlogPosition(*control));
+  // Resuming: replay from the checkpoint; what was applied after it is
+  // applied again, idempotently.
+  binlog::BinlogPosition pos;
+  if (resume) {
+    pos = resume->applied;
+  } else {
+    OSC_ASSIGN_OR_RETURN(pos, CurrentBinlogPosition(*control));
+  }
+  stream_start = pos;
   spdlog::info("following the binlog from {}", pos.ToString());
   binlog::ServerSourceOptions so;
   so.connection = options.connection;
   so.server_id = ReaderServerId(options.binlog_server_id);
   so.start = binlog::Checkpoint{pos, pos.offset};
   so.clock = clock;
+  so.reconnect_timeout = options.reconnect_timeout;
   OSC_ASSIGN_OR_RETURN(auto source, binlog::ServerEventSource::Open(so));
   binlog::ChangeStreamOptions cso;
   cso.tables = {{db(), table()}, {db(), helpers().changelog}};
@@ -224,6 +464,7 @@ Status Migration::Impl::StartStreaming() {
   setup.key = &*report->chunk_key;
   setup.options = options.apply;
   setup.clock = clock;
+  setup.reconnect_budget = options.reconnect_timeout;
   OSC_ASSIGN_OR_RETURN(applier, internal::MakeApplier(setup, stream.get()));
 
   const std::stop_token st = pipeline.get_token();
@@ -233,14 +474,149 @@ Status Migration::Impl::StartStreaming() {
     // table; the applier's work is over by then, whatever it reports.
     if (!sm.PastCutOver()) RecordBackgroundError(s, "binlog applier");
   });
+  // The heartbeat rides out a server restart like the other sessions: it
+  // gives up after reconnect_timeout worth of failed writes in a row.
+  const auto heartbeat_failures = static_cast<int>(std::min<int64_t>(
+      1000000, 10 + std::chrono::duration_cast<std::chrono::milliseconds>(options.reconnect_timeout).count() /
+                        options.heartbeat_interval.count()));
   heartbeat = std::make_unique<cutover::HeartbeatWriter>(&*changelog, executor.get(), clock,
-                                                         options.heartbeat_interval);
+                                                         options.heartbeat_interval, heartbeat_failures);
   heartbeat_thread = std::jthread([this, st] { RecordBackgroundError(heartbeat->Run(st), "heartbeat"); });
+  return StartThrottle();
+}
+
+// The throttle starts with the heartbeat (replica lag is measured from
+// it) and is checked once before the copier starts, so a panic flag or a
+// lagging replica is obeyed from the first chunk on.
+Status Migration::Impl::StartThrottle() {
+  ThrottleSetup ts;
+  ts.clock = clock;
+  ts.primary = options.connection;
+  ts.database = db();
+  ts.table = table();
+  ts.changelog_table = helpers().changelog;
+  const uint64_t own = control->thread_id();
+  ts.own_sessions = [own] { return std::vector<uint64_t>{own}; };
+  std::vector<std::string> notes;
+  OSC_ASSIGN_OR_RETURN(throttle, ThrottleControl::Create(options.throttle, ts, &notes));
+  for (const std::string& note : notes) spdlog::warn("{}", note);
+  throttle->throttler().CheckOnce(pipeline.get_token());
+  throttle_thread = std::jthread([this, st = pipeline.get_token()] { throttle->throttler().Run(st); });
+  return StartControlSocket();
+}
+
+// The socket serves from the start of the copy until the pipeline stops;
+// a path that another live osc serves is refused before any copying.
+Status Migration::Impl::StartControlSocket() {
+  if (options.serve_socket_file.empty()) return Status::Ok();
+  ControlBridgeSetup cs;
+  cs.throttle = throttle.get();
+  cs.snapshot = [this] { return Snapshot(); };
+  cs.panic = [this](std::string reason) {
+    spdlog::warn("{}", reason);
+    pipeline.request_stop();
+  };
+  cs.on_command = [this](std::string command) {
+    hooks::HookFacts f = Facts();
+    f.command = std::move(command);
+    (void)FireHook(hooks::HookEvent::kInteractiveCommand, pipeline.get_token(), std::move(f));
+  };
+  cs.postpone_flag_file = options.cut_over.postpone_flag_file;
+  cs.table = db::QuoteQualified(db(), table());
+  control_bridge = std::make_unique<ControlBridge>(std::move(cs));
+  OSC_ASSIGN_OR_RETURN(control_server, control::ControlServer::Open(options.serve_socket_file, control_bridge.get()));
+  spdlog::info("control socket: {} (try: echo status | nc -U {})", options.serve_socket_file,
+               options.serve_socket_file);
+  control_thread = std::jthread([this, st = pipeline.get_token()] {
+    if (Status s = control_server->Run(st); !s.ok()) spdlog::warn("control socket stopped: {}", s.ToString());
+  });
+  return Status::Ok();
+}
+
+Status Migration::Impl::OpenHooks() {
+  if (options.hooks_path.empty()) return Status::Ok();
+  hooks::HookRunnerOptions ho;
+  ho.dir = options.hooks_path;
+  ho.base_environment = hooks::CurrentEnvironment();
+  ho.secret_values = {options.connection.password};
+  OSC_ASSIGN_OR_RETURN(hook_runner, hooks::HookRunner::Open(std::move(ho)));
+  return Status::Ok();
+}
+
+hooks::HookFacts Migration::Impl::Facts() const {
+  hooks::HookFacts f;
+  f.database = db();
+  f.table = table();
+  if (report && report->helpers) {
+    f.shadow_table = helpers().shadow;
+    f.old_table = helpers().old;
+  }
+  f.alter = options.alter;
+  const ProgressSnapshot p = Snapshot();
+  f.elapsed = p.elapsed;
+  if (copy_started != Clock::SteadyTime{}) {
+    f.copy_elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock->Now() - copy_started);
+  }
+  f.rows_estimated = p.rows_estimated;
+  f.rows_copied = p.rows_copied;
+  f.progress_percent = p.rows_estimated == 0 ? 0.0 : 100.0 * static_cast<double>(p.rows_copied) /
+                                                          static_cast<double>(p.rows_estimated);
+  f.heartbeat_lag = p.binlog_lag;
+  const std::string host = options.connection.socket.empty()
+                               ? options.connection.host + ":" + std::to_string(options.connection.port)
+                               : options.connection.socket;
+  f.migrated_host = host;
+  f.inspected_host = host;
+  f.dry_run = !options.execute;
+  f.state = std::string(ToString(sm.current()));
+  return f;
+}
+
+Status Migration::Impl::FireHook(hooks::HookEvent event, std::stop_token stop, hooks::HookFacts facts) {
+  if (!hook_runner) return Status::Ok();
+  Status s = hook_runner->Fire(event, facts, stop);
+  if (s.ok() || s.IsAborted()) return s;
+  if (hooks::Blocking(event)) return s.WithContext("hook " + std::string(hooks::HookName(event)));
+  spdlog::warn("hook {} failed (ignored): {}", hooks::HookName(event), s.ToString());
+  return Status::Ok();
+}
+
+// A failing gh-ost-on-before-cut-over hook holds the cut-over (the shadow
+// stays in sync) until the hook succeeds: it is how teams gate a swap on
+// their own checks.
+Status Migration::Impl::HoldForBeforeCutOverHook() {
+  for (int held = 0;; ++held) {
+    Status s = FireHook(hooks::HookEvent::kBeforeCutOver);
+    if (s.ok() || s.IsAborted()) return s;
+    if (held == 0) spdlog::warn("cut-over held by a failing hook, retrying every 5s: {}", s.ToString());
+    if (Status e = BackgroundError(); !e.ok()) return e;
+    if (!clock->SleepFor(std::chrono::seconds(5), pipeline.get_token())) return Status::Aborted("stopped");
+  }
+}
+
+// Outside every --window the cut-over waits (the applier keeps the shadow
+// current meanwhile), so the swap happens in the off-peak time the user
+// chose.
+Status Migration::Impl::WaitForCutOverWindow() {
+  if (!throttle || throttle->windows().empty()) return Status::Ok();
+  bool logged = false;
+  while (!throttle->windows().InWindow(clock->WallNow())) {
+    if (!logged) {
+      spdlog::info("cut-over waits for the window {} (opens in {}s)", throttle->windows().ToString(),
+                   std::chrono::duration_cast<std::chrono::seconds>(
+                       throttle->windows().UntilNextOpen(clock->WallNow())).count());
+      logged = true;
+    }
+    if (Status e = BackgroundError(); !e.ok()) return e;
+    if (!clock->SleepFor(std::chrono::seconds(1), pipeline.get_token())) return Status::Aborted("stopped");
+  }
   return Status::Ok();
 }
 
 Status Migration::Impl::Copy() {
+  OSC_RETURN_IF_ERROR(FireHook(hooks::HookEvent::kBeforeRowCopy));
   OSC_RETURN_IF_ERROR(sm.TransitionTo(State::kCopying));
+  copy_started = clock->Now();
   copy::CopierConfig cc;
   cc.connection = SessionOptions();
   cc.database = db();
@@ -249,6 +625,7 @@ Status Migration::Impl::Copy() {
   OSC_ASSIGN_OR_RETURN(cc.key, copy::MakeKeySpec(*report->table_schema, *report->chunk_key));
   OSC_ASSIGN_OR_RETURN(cc.columns, copy::MakeCopyColumns(*report->table_schema, *report->mapping));
   cc.options = options.copy;
+  cc.tuning.reconnect_budget = options.reconnect_timeout;
   cc.clock = clock;
   // Rule 7: the copy yields to the applier (and stops with the pipeline).
   cc.gate = [this](std::stop_token stop) -> Status {
@@ -257,10 +634,16 @@ Status Migration::Impl::Copy() {
       if (!clock->SleepFor(std::chrono::milliseconds(20), stop)) return Status::Aborted("copy stopped");
     }
     if (Status e = BackgroundError(); !e.ok()) return e;
+    // Throttled: the copy waits, the applier does not. An abort decision
+    // (panic flag, critical load) ends the copy as Aborted: resumable.
+    if (throttle) OSC_RETURN_IF_ERROR(throttle->throttler().WaitUntilGo(stop));
     return stop.stop_requested() ? Status::Aborted("copy stopped") : Status::Ok();
   };
   copier = std::make_unique<copy::Copier>(std::move(cc));
-  Status s = copier->Run(pipeline.get_token());
+  if (control_bridge) control_bridge->AttachCopier(copier.get());
+  StartCheckpointing();
+  Status s = resume ? copier->Resume(resume->copy, pipeline.get_token()) : copier->Run(pipeline.get_token());
+  if (control_bridge) control_bridge->AttachCopier(nullptr);
   if (Status e = BackgroundError(); !e.ok()) return e;
   return s;
 }
@@ -339,6 +722,15 @@ Status Migration::Impl::Checksum() {
 
 Status Migration::Impl::CutOver() {
   OSC_RETURN_IF_ERROR(sm.TransitionTo(State::kAwaitingCutOver));
+  OSC_RETURN_IF_ERROR(WaitForCutOverWindow());
+  OSC_RETURN_IF_ERROR(HoldForBeforeCutOverHook());
+  // The last checkpoint before the swap: copy complete, binlog applied up
+  // to the checksum. A crash in the cut-over resumes from here (or finds
+  // the swap done).
+  StopCheckpointing();
+  if (auto session = executor->OpenSession("checkpoint"); session.ok()) {
+    if (Status w = WriteCheckpoint(**session); !w.ok()) spdlog::warn("checkpoint not written: {}", w.ToString());
+  }
   OSC_RETURN_IF_ERROR(sm.TransitionTo(State::kCuttingOver));
   cutover::CutOverContext ctx;
   ctx.executor = executor.get();
@@ -362,10 +754,24 @@ Status Migration::Impl::CutOver() {
 
 void Migration::Impl::StopPipeline() {
   pipeline.request_stop();
+  StopCheckpointing();
   // Join the threads before destroying what they use.
   if (applier_thread.joinable()) applier_thread.join();
   if (heartbeat_thread.joinable()) heartbeat_thread.join();
+  if (throttle_thread.joinable()) throttle_thread.join();
+  if (control_thread.joinable()) control_thread.join();
+  control_server.reset();  // removes the socket file
   if (stream) stream->Stop();
+}
+
+// The pipeline has stopped, so the applier's position is final: one last
+// checkpoint saves the work since the previous one (if the server answers).
+void Migration::Impl::KeepHelpers() {
+  outcome.helpers_kept = true;
+  auto session = executor->OpenSession("checkpoint");
+  if (!session.ok()) return;
+  if (Status w = WriteCheckpoint(**session); !w.ok()) spdlog::warn("final checkpoint not written: {}", w.ToString());
+  (void)changelog->WriteState(**session, std::string(kStoppedState) + " (resumable)");
 }
 
 // Never touches the original table: only the helper tables this run made.
@@ -391,7 +797,7 @@ ProgressSnapshot Migration::Impl::Snapshot() const {
   p.rows_estimated = rows_estimated;
   if (copier) {
     const copy::CopyProgress cp = copier->progress();
-    p.rows_copied = cp.rows_copied;
+    p.rows_copied = rows_copied_before + cp.rows_copied;
     p.chunk_size = cp.chunk_size;
   }
   if (applier) {
@@ -400,6 +806,10 @@ ProgressSnapshot Migration::Impl::Snapshot() const {
     p.binlog_lag = applier->HeartbeatLag(clock->WallNow());
   }
   p.cut_over_attempts = cut_over_attempts.load();
+  if (throttle && sm.current() == State::kCopying) {
+    const throttle::Decision d = throttle->throttler().Current();
+    if (!d.is_go()) p.throttle_reason = d.source + ": " + d.reason;
+  }
   return p;
 }
 
@@ -408,15 +818,27 @@ Status Migration::Impl::Run(std::stop_token stop) {
   std::stop_callback forward(stop, [this] { pipeline.request_stop(); });
   RateEstimator rate;
   progress_thread = std::jthread([this, &rate](std::stop_token st) {
+    Clock::SteadyTime last_status_hook = clock->Now();
     while (clock->SleepFor(options.progress_interval, st)) {
       ProgressSnapshot p = Snapshot();
       p.copy_rows_per_second = rate.Update(p.rows_copied, clock->Now());
       p.eta = EstimateEta(p.rows_copied, p.rows_estimated, p.copy_rows_per_second);
       if (hooks.on_progress) hooks.on_progress(p);
+      // gh-ost-on-status every minute (gh-ost's --hooks-status-interval).
+      if (hook_runner && clock->Now() - last_status_hook >= std::chrono::seconds(60)) {
+        last_status_hook = clock->Now();
+        hooks::HookFacts f = Facts();
+        f.status_message = FormatProgressLine(p);
+        (void)FireHook(hooks::HookEvent::kStatus, st, std::move(f));
+      }
     }
   });
   auto phases = [&]() -> Status {
+    OSC_RETURN_IF_ERROR(OpenHooks());
+    OSC_RETURN_IF_ERROR(FireHook(hooks::HookEvent::kStartup));
     OSC_RETURN_IF_ERROR(Preflight());
+    OSC_RETURN_IF_ERROR(FireHook(hooks::HookEvent::kValidated));
+    OSC_RETURN_IF_ERROR(FireHook(hooks::HookEvent::kRowCountComplete));
     if (!options.execute) return sm.TransitionTo(State::kPlanned);
     bool instant_done = false;
     OSC_RETURN_IF_ERROR(TryInstant(&instant_done));
@@ -424,6 +846,7 @@ Status Migration::Impl::Run(std::stop_token stop) {
     OSC_RETURN_IF_ERROR(CreateTables());
     OSC_RETURN_IF_ERROR(StartStreaming());
     OSC_RETURN_IF_ERROR(Copy());
+    OSC_RETURN_IF_ERROR(FireHook(hooks::HookEvent::kRowCopyComplete));
     OSC_RETURN_IF_ERROR(CatchUp());
     OSC_RETURN_IF_ERROR(Checksum());
     OSC_RETURN_IF_ERROR(CutOver());
@@ -438,6 +861,11 @@ Status Migration::Impl::Run(std::stop_token stop) {
     if (changelog && created_changelog) DropHelpers();  // only the changelog is left by now
     if (hooks.on_progress) hooks.on_progress(Snapshot());
     outcome.final_state = sm.current();
+    if (options.execute) {
+      hooks::HookFacts f = Facts();
+      f.instant_ddl = !created_shadow;
+      (void)FireHook(hooks::HookEvent::kSuccess, std::stop_token{}, std::move(f));
+    }
     return s;
   }
   const bool aborted = s.IsAborted() || stop.stop_requested();
@@ -447,13 +875,27 @@ Status Migration::Impl::Run(std::stop_token stop) {
     outcome.final_state = State::kDone;
     return Status::Ok();
   }
+  const State failed_in = sm.current();
   (void)sm.TransitionTo(aborted ? State::kAborted : State::kFailed);
-  DropHelpers();
+  std::string helpers_text;
+  if (KeepForResume(s, aborted)) {
+    KeepHelpers();
+    helpers_text = "; osc's helper tables are kept with a checkpoint (" + std::to_string(Snapshot().rows_copied) +
+                   " rows copied): run the same command again to resume, or " + CleanupHint(options) +
+                   " to remove them";
+  } else {
+    DropHelpers();
+    if (outcome.helpers_dropped) helpers_text = "; osc's helper tables were dropped";
+  }
   outcome.final_state = sm.current();
-  outcome.summary = std::string(aborted ? "aborted" : "failed") + " in state " +
-                    std::string(ToString(outcome.final_state)) + ": the original table " +
-                    db::QuoteQualified(db(), table()) + " is untouched and in use" +
-                    (outcome.helpers_dropped ? "; osc's helper tables were dropped" : "") + ".";
+  const std::string verb = outcome.refused ? "refused by the preflight" : aborted ? "aborted in state " + std::string(ToString(failed_in))
+                                                                                : "failed in state " + std::string(ToString(failed_in));
+  outcome.summary = verb + ": the original table " + db::QuoteQualified(db(), table()) + " is untouched and in use" +
+                    helpers_text + ".";
+  // A fresh stop token: the failure hook runs even after Ctrl-C.
+  hooks::HookFacts f = Facts();
+  f.failure = s.ToString();
+  (void)FireHook(hooks::HookEvent::kFailure, std::stop_token{}, std::move(f));
   return s;
 }
 

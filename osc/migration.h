@@ -10,9 +10,13 @@
 //             -> catch up -> checksum (+repair) -> cut-over -> done
 //
 // Failure at any phase before the swap leaves the original table untouched
-// and in use; osc then drops the helper tables it created (the message
-// says so). After a successful swap the original data stays as
-// _<table>_osc_old unless ok_to_drop_table.
+// and in use. Once the copy has begun, osc writes a checkpoint to its
+// changelog every checkpoint_interval (osc/resume_state.h); a stop request
+// or a lost server then keeps the helper tables for a later run to resume
+// (the same command resumes by itself); other failures, and any failure
+// before the copy began, drop them. The summary says which. After a
+// successful swap the original data stays as _<table>_osc_old unless
+// ok_to_drop_table.
 //
 // Thread safety: Run() once, from one thread. state(), progress() and
 // preflight() may be called from other threads while it runs (progress()
@@ -49,6 +53,12 @@ struct MigrationOutcome {
   bool refused = false;
   // The helper tables osc created were dropped again (failure/abort paths).
   bool helpers_dropped = false;
+  // The helper tables were kept with a checkpoint, for a later run to
+  // resume (aborts and connection failures after the copy began).
+  bool helpers_kept = false;
+  // Set when this run continued an earlier one: the rows that run had
+  // copied (from its checkpoint).
+  std::optional<uint64_t> resumed_rows;
   // One paragraph for people: what was done, where the old table is, or
   // why it stopped and what state the server is in.
   std::string summary;

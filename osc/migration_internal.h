@@ -40,6 +40,9 @@ class ChangeApplier {
   // How far the newest heartbeat row the applier saw trails now; nullopt
   // before the first one.
   virtual std::optional<std::chrono::milliseconds> HeartbeatLag(Clock::WallTime now) const = 0;
+  // Every change before this position is applied to the shadow (committed).
+  // Empty file name before the first event was handled.
+  virtual binlog::Checkpoint applied_position() const = 0;
 };
 
 struct ApplierSetup {
@@ -54,6 +57,8 @@ struct ApplierSetup {
   const schema::ChunkKey* key = nullptr;
   ApplyOptions options;
   Clock* clock = nullptr;
+  // How long lost or refused connections are retried (a server restart).
+  std::chrono::milliseconds reconnect_budget{0};
 };
 
 // Builds the production applier over `stream` (which it consumes).

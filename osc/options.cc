@@ -3,8 +3,36 @@
 #include <string>
 
 #include "db/quoting.h"
+#include "throttle/load_thresholds.h"
+#include "throttle/time_window.h"
+#include "throttle/units.h"
 
 namespace osc::migration {
+namespace {
+
+// The throttle settings are text on the command line and in the control
+// socket; they are parsed here once so a typo fails before anything runs.
+Status ValidateThrottle(const ThrottleOptions& t) {
+  if (t.max_lag.count() <= 0) return Status::InvalidArgument("--max-lag-millis must be positive");
+  if (t.check_interval.count() <= 0) return Status::InvalidArgument("throttle check interval must be positive");
+  if (!t.max_load.empty()) OSC_RETURN_IF_ERROR(throttle::ParseLoadThresholds(t.max_load).status().WithContext("--max-load"));
+  if (!t.critical_load.empty()) {
+    OSC_RETURN_IF_ERROR(throttle::ParseLoadThresholds(t.critical_load).status().WithContext("--critical-load"));
+  }
+  if (!t.min_available_memory.empty()) {
+    OSC_RETURN_IF_ERROR(throttle::ParseSize(t.min_available_memory).status().WithContext("--min-available-memory"));
+  }
+  if (!t.windows.empty()) OSC_RETURN_IF_ERROR(throttle::WindowSchedule::Parse(t.windows).status().WithContext("--window"));
+  for (const std::string& r : t.control_replicas) {
+    const size_t colon = r.rfind(':');
+    if (r.empty() || colon == 0 || colon == r.size() - 1) {
+      return Status::InvalidArgument("--throttle-control-replicas: '" + r + "' is not host or host:port");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Status MigrationOptions::Validate() const {
   if (database.empty()) return Status::InvalidArgument("--database is required");
@@ -40,8 +68,11 @@ Status MigrationOptions::ValidateSettings() const {
   if (cut_over.backoff_initial.count() <= 0 || cut_over.backoff_max < cut_over.backoff_initial) {
     return Status::InvalidArgument("cut-over back-off must satisfy 0 < initial <= max");
   }
+  OSC_RETURN_IF_ERROR(ValidateThrottle(throttle));
   if (checksum.chunk_size == 0) return Status::InvalidArgument("checksum chunk size must be positive");
   if (progress_interval.count() <= 0) return Status::InvalidArgument("--progress-interval must be positive");
+  if (reconnect_timeout.count() < 0) return Status::InvalidArgument("--reconnect-timeout must not be negative");
+  if (checkpoint_interval.count() <= 0) return Status::InvalidArgument("--checkpoint-interval must be positive");
   if (heartbeat_interval.count() <= 0) return Status::InvalidArgument("--heartbeat-interval must be positive");
   return Status::Ok();
 }

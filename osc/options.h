@@ -84,6 +84,53 @@ struct ChecksumOptions {
   int max_repairs = 1;
 };
 
+// What pauses the row copy (throttle/). The binlog applier never pauses:
+// while the copy waits, the shadow stays current, so the migration can
+// still finish. Every limit here can be changed at run time through the
+// control socket.
+struct ThrottleOptions {
+  // --max-lag-millis: pause while any replica trails the primary by more
+  // than this (measured by osc's heartbeat, read on each replica). A
+  // replica that is stopped, broken or unreachable counts as lagging
+  // without limit.
+  std::chrono::milliseconds max_lag{1500};
+  // --throttle-control-replicas host:port,...: replicas to watch, besides
+  // those the primary knows of (SHOW SLAVE HOSTS) unless
+  // discover_replicas is off (--skip-replica-discovery).
+  std::vector<std::string> control_replicas;
+  bool discover_replicas = true;
+  // --max-mdl-waiters: pause while more sessions than this wait for a
+  // metadata lock on the table (or its foreign-key relatives): osc's copy
+  // must not add to a pile-up behind an ALTER or a long transaction.
+  uint32_t max_mdl_waiters = 0;
+  // --max-transaction-age: also pause while a transaction that holds a
+  // lock on the table has been open longer than this.
+  std::chrono::seconds max_transaction_age{600};
+  // --max-load Threads_running=25,...: pause while a status counter is
+  // over its limit. --critical-load: abort (after
+  // critical_load_interval of confirmation) instead.
+  std::string max_load;
+  std::string critical_load;
+  std::chrono::milliseconds critical_load_interval{0};
+  // --throttle-flag-file: pause while it exists. --panic-flag-file: abort
+  // (cleanly, resumable) when it appears.
+  std::string throttle_flag_file;
+  std::string panic_flag_file;
+  // --throttle-query: pause while this query's first value is > 0.
+  std::string throttle_query;
+  // --min-available-memory 512M or 10%: pause while the host (or the
+  // --memory-cgroup, e.g. the database container's) has less available.
+  std::string min_available_memory;
+  std::string meminfo_path = "/proc/meminfo";
+  std::string memory_cgroup;
+  // --window 01:00-05:00 (repeatable; local time; may cross midnight):
+  // copy and cut over only inside a window; outside, keep the shadow in
+  // sync and wait.
+  std::vector<std::string> windows;
+  // How often the signals are checked.
+  std::chrono::milliseconds check_interval{500};
+};
+
 struct MigrationOptions {
   // The primary to migrate on. The password is in here; never log it (use
   // connection.Describe()).
@@ -109,9 +156,35 @@ struct MigrationOptions {
   // --heartbeat-interval: how often osc writes its heartbeat row (used for
   // replica lag and for knowing how current the binlog stream is).
   std::chrono::milliseconds heartbeat_interval{500};
+  // --resume: continue the migration whose helper tables and checkpoint
+  // osc finds (and refuse when there is none that fits this ALTER and
+  // table). Without it osc still resumes by itself when it finds its own
+  // helper tables with a checkpoint of the same ALTER on the same table
+  // definition; anything else that is left over is refused.
+  bool resume = false;
+  // How often the copy's progress and the applied binlog position are
+  // written to the changelog as the resume checkpoint. Shorter loses less
+  // work to a crash; each write is one small row (and one binlog event).
+  std::chrono::milliseconds checkpoint_interval{2000};
+  // --reconnect-timeout: how long osc keeps retrying lost or refused
+  // connections (copy, apply, heartbeat, binlog stream) before it stops,
+  // with its helper tables kept for a resume. Long enough for a server
+  // restart or a failover; the copy simply waits meanwhile.
+  std::chrono::seconds reconnect_timeout{300};
+
+  // --initially-drop-ghost-table / --initially-drop-old-table (gh-ost):
+  // drop leftover helper tables (shadow and changelog / the old table)
+  // before starting, instead of refusing or resuming.
+  bool initially_drop_helpers = false;
+  bool initially_drop_old_table = false;
+  // --serve-socket-file: the control socket's path (empty: none).
+  std::string serve_socket_file;
+  // --hooks-path: a directory of gh-ost style hook executables (empty: none).
+  std::string hooks_path;
 
   CopyOptions copy;
   ApplyOptions apply;
+  ThrottleOptions throttle;
   CutOverOptions cut_over;
   ChecksumOptions checksum;
 

@@ -1,7 +1,10 @@
 #include "osc/copy/copier.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <map>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <utility>
 
@@ -16,7 +19,8 @@ namespace osc::copy {
 // State shared by the producer and the workers of one run.
 // Lock order: producer_mu before mu.
 struct Copier::Shared {
-  explicit Shared(const migration::CopyOptions& options) : tracker(Checkpoint{}), sizer(options) {}
+  explicit Shared(const migration::CopyOptions& options)
+      : tracker(Checkpoint{}), sizer(options), target_threads(options.threads) {}
 
   // The single chunk producer. Workers take turns running it: planning is
   // one index-only query, short next to the chunk it plans, so a separate
@@ -34,6 +38,15 @@ struct Copier::Shared {
   std::stop_source stop_all;  // requested on the first error
   std::atomic<bool> started{false};  // Run or Resume was called
 
+  // Worker bookkeeping (see SuperviseWorkers). The counts are atomics so
+  // progress() reads them without mu, but they change only under mu,
+  // where the decisions (start one more, retire this one) are taken.
+  std::atomic<int> target_threads;    // written under mu
+  std::atomic<int> active_workers{0};  // written under mu
+  bool no_more_work = false;           // guarded by mu: a worker saw the end
+  std::vector<uint64_t> exited;        // guarded by mu: ids to join
+  std::condition_variable workers_changed;  // with mu: target or exits
+
   // Atomics so progress readers never wait behind a worker holding mu.
   std::atomic<uint64_t> rows_copied{0};
   std::atomic<uint64_t> chunks_copied{0};
@@ -47,6 +60,9 @@ namespace {
 struct Job {
   uint64_t id = 0;
   PlannedChunk chunk;
+  // The sizer's generation when the chunk was sized: a chunk sized before
+  // an operator's SetChunkSize is not fed back (chunk_size.h).
+  uint64_t sizer_generation = 0;
 };
 
 // A session with the writer settings of engine rule 4 and the copy's
@@ -56,7 +72,7 @@ internal::RetryingSession WriterSession(const CopierConfig& config, Clock* clock
   const CopyTuning& t = config.tuning;
   return internal::RetryingSession(
       internal::WithInitStatements(config.connection, internal::WriterSessionStatements(t.lock_wait_timeout)),
-      internal::RetryPolicy{t.max_attempts, t.retry_backoff, t.retry_backoff_max}, clock, retries);
+      internal::RetryPolicy{t.max_attempts, t.retry_backoff, t.retry_backoff_max, t.reconnect_budget}, clock, retries);
 }
 
 }  // namespace
@@ -67,9 +83,10 @@ class CopyRun {
   CopyRun(const CopierConfig& config, Clock* clock, Copier::Shared& shared, LockingRead locking)
       : config_(config), clock_(clock), shared_(shared), locking_(locking) {}
 
-  void Worker(std::stop_token stop);
+  void Worker(std::stop_token stop, uint64_t worker_id);
 
  private:
+  bool Retire();
   Result<std::optional<Job>> NextJob(std::stop_token stop);
   Status CopyJob(internal::RetryingSession& session, const Job& job, std::stop_token stop);
   void Fail(Status status);
@@ -103,9 +120,11 @@ Result<std::optional<Job>> CopyRun::NextJob(std::stop_token stop) {
                               segment.range);
     }
     uint64_t rows = 0;
+    uint64_t generation = 0;
     {
       std::lock_guard<std::mutex> state(shared_.mu);
       rows = shared_.sizer.current();
+      generation = shared_.sizer.generation();
     }
     std::optional<PlannedChunk> planned;
     OSC_RETURN_IF_ERROR(shared_.producer->Run("planning the next chunk", stop, [&](db::Connection& conn) {
@@ -121,10 +140,11 @@ Result<std::optional<Job>> CopyRun::NextJob(std::stop_token stop) {
     }
     std::lock_guard<std::mutex> state(shared_.mu);
     const uint64_t id = shared_.tracker.AddPending(planned->range);
-    return std::optional<Job>(Job{id, std::move(*planned)});
+    return std::optional<Job>(Job{id, std::move(*planned), generation});
   }
   std::lock_guard<std::mutex> state(shared_.mu);
   shared_.tracker.Finish();
+  shared_.no_more_work = true;
   return std::optional<Job>();
 }
 
@@ -144,7 +164,7 @@ Status CopyRun::CopyJob(internal::RetryingSession& session, const Job& job, std:
   {
     std::lock_guard<std::mutex> lock(shared_.mu);
     shared_.tracker.MarkDone(job.id);
-    shared_.sizer.Record(job.chunk.planned_rows, elapsed);
+    if (job.sizer_generation == shared_.sizer.generation()) shared_.sizer.Record(job.chunk.planned_rows, elapsed);
     shared_.chunk_size.store(shared_.sizer.current(), std::memory_order_relaxed);
   }
   shared_.rows_copied.fetch_add(inserted, std::memory_order_relaxed);
@@ -155,13 +175,40 @@ Status CopyRun::CopyJob(internal::RetryingSession& session, const Job& job, std:
   return Status::Ok();
 }
 
-void CopyRun::Worker(std::stop_token stop) {
+// Decides under mu, so that of several workers checking at once only as
+// many retire as there are too many.
+bool CopyRun::Retire() {
+  std::lock_guard<std::mutex> lock(shared_.mu);
+  if (shared_.active_workers.load() <= shared_.target_threads.load()) return false;
+  shared_.active_workers.fetch_sub(1);
+  return true;
+}
+
+void CopyRun::Worker(std::stop_token stop, uint64_t worker_id) {
+  // Tells the supervisor on every way out. A retired worker was already
+  // counted out by Retire().
+  bool retired = false;
+  struct ExitNotice {
+    Copier::Shared& shared;
+    const uint64_t id;
+    const bool& retired;
+    ~ExitNotice() {
+      std::lock_guard<std::mutex> lock(shared.mu);
+      if (!retired) shared.active_workers.fetch_sub(1);
+      shared.exited.push_back(id);
+      shared.workers_changed.notify_all();
+    }
+  } notice{shared_, worker_id, retired};
   internal::RetryingSession session = WriterSession(config_, clock_, &shared_.retries);
   while (!stop.stop_requested()) {
+    // Before the gate (which may hold a worker for long while throttled)
+    // and again after it: either way the worker holds no chunk.
+    if ((retired = Retire())) return;
     if (config_.gate) {
       Status gate = config_.gate(stop);
       if (!gate.ok()) return Fail(gate.WithContext("copy gate"));
     }
+    if ((retired = Retire())) return;
     Result<std::optional<Job>> job = NextJob(stop);
     if (!job.ok()) return Fail(job.status());
     if (!job->has_value()) return;
@@ -245,22 +292,80 @@ Status Copier::Copy(Checkpoint from, std::stop_token stop) {
                db::QuoteQualified(config_.database, config_.table), db::QuoteIdentifier(config_.shadow_table),
                from.range ? DescribeRange(KeyRange{Bound{from.range->min, true}, Bound{from.range->max, true}})
                           : std::string("table is empty"),
-               config_.options.threads, shared_->chunk_size.load());
+               shared_->target_threads.load(), shared_->chunk_size.load());
 
   CopyRun run(config_, clock_, *shared_, locking);
   // Workers see one token: requested by the caller's stop or the first error.
   std::stop_callback forward(stop, [this] { shared_->stop_all.request_stop(); });
-  {
-    std::vector<std::jthread> workers;
-    for (int i = 0; i < config_.options.threads; ++i) {
-      workers.emplace_back([&run, token = shared_->stop_all.get_token()] { run.Worker(token); });
-    }
-  }  // joins
+  const Status started = SuperviseWorkers(run);
   shared_->producer.reset();
   std::lock_guard<std::mutex> lock(shared_->mu);
   if (!shared_->first_error.ok()) return shared_->first_error;
+  if (!started.ok()) return started;
   if (stop.stop_requested()) return Status::Aborted("copy stopped on request");
   return Status::Ok();
+}
+
+// Starts workers up to the target, reaps those that exited, and sleeps
+// until either changes; returns when no worker is left (all work handed
+// out and done, a stop, or the first error). Only this thread starts or
+// joins workers, so SetThreads never races with the end of the run.
+Status Copier::SuperviseWorkers(CopyRun& run) {
+  std::map<uint64_t, std::jthread> workers;
+  uint64_t next_id = 0;
+  uint64_t started = 0;
+  Status spawn_error;
+  std::unique_lock<std::mutex> lock(shared_->mu);
+  while (true) {
+    while (shared_->active_workers.load() < shared_->target_threads.load() && !shared_->no_more_work &&
+           !shared_->stop_all.stop_requested() && spawn_error.ok()) {
+      const uint64_t id = next_id++;
+      try {
+        workers.emplace(id, std::jthread([&run, id, token = shared_->stop_all.get_token()] { run.Worker(token, id); }));
+        shared_->active_workers.fetch_add(1);
+        ++started;
+      } catch (const std::system_error& e) {
+        // Out of threads: go on with the workers there are, if any.
+        spdlog::warn("copy: could not start a worker: {}", e.what());
+        spawn_error = Status::Internal(std::string("could not start a copy worker: ") + e.what());
+      }
+    }
+    std::vector<std::jthread> finished;
+    for (const uint64_t id : shared_->exited) {
+      const auto it = workers.find(id);
+      if (it == workers.end()) continue;
+      finished.push_back(std::move(it->second));
+      workers.erase(it);
+    }
+    shared_->exited.clear();
+    if (!finished.empty()) {
+      lock.unlock();
+      finished.clear();  // joins outside mu: a worker may still be closing its connection
+      lock.lock();
+      continue;  // the target may have changed meanwhile
+    }
+    if (shared_->active_workers.load() == 0) break;
+    shared_->workers_changed.wait(lock);
+  }
+  lock.unlock();
+  workers.clear();  // joins any left (all have exited their loop)
+  // A failed start matters only if no worker ran at all.
+  return started > 0 ? Status::Ok() : spawn_error;
+}
+
+uint64_t Copier::SetChunkSize(uint64_t rows) {
+  std::lock_guard<std::mutex> lock(shared_->mu);
+  shared_->sizer.Set(rows);
+  shared_->chunk_size.store(shared_->sizer.current(), std::memory_order_relaxed);
+  return shared_->sizer.current();
+}
+
+int Copier::SetThreads(int threads) {
+  const int target = std::clamp(threads, 1, kMaxThreads);
+  std::lock_guard<std::mutex> lock(shared_->mu);
+  shared_->target_threads.store(target);
+  shared_->workers_changed.notify_all();
+  return target;
 }
 
 Status Copier::RecopyRange(const KeyRange& range, std::stop_token stop) {
@@ -287,6 +392,8 @@ CopyProgress Copier::progress() const {
   p.chunk_size = shared_->chunk_size.load(std::memory_order_relaxed);
   p.last_chunk_time = std::chrono::milliseconds(shared_->last_chunk_ms.load(std::memory_order_relaxed));
   p.retries = shared_->retries.load(std::memory_order_relaxed);
+  p.threads = shared_->target_threads.load(std::memory_order_relaxed);
+  p.active_threads = shared_->active_workers.load(std::memory_order_relaxed);
   return p;
 }
 

@@ -27,9 +27,20 @@
 // Sync points: copy:before_chunk (a worker has its chunk, before the
 // statement), copy:chunk_done (after the chunk is recorded).
 //
+// Live tuning: SetChunkSize and SetThreads change a running copy (the
+// control socket's chunk-size=N and threads=N). A new chunk size applies
+// to the next chunk planned; more threads start new workers at once (each
+// with its own connection); fewer make surplus workers exit before their
+// next chunk, never in the middle of one. Which chunks exist and which are
+// done is tracked per chunk, not per worker, so the checkpoint and the
+// copy's result do not depend on how many workers there were.
+//
 // Threads: Run/Resume start the workers and join them before returning;
-// nothing outlives the call. progress() and checkpoint() may be called
-// from any thread at any time, also during a run.
+// nothing outlives the call. The thread that called Run/Resume is the one
+// owner of every worker: it starts them, including those SetThreads asks
+// for, and joins them. progress(), checkpoint(), SetChunkSize() and
+// SetThreads() may be called from any thread at any time, also during a
+// run.
 #pragma once
 
 #include <atomic>
@@ -72,6 +83,9 @@ struct CopyTuning {
   // Pause before the second attempt; doubles up to retry_backoff_max.
   std::chrono::milliseconds retry_backoff{200};
   std::chrono::milliseconds retry_backoff_max{5000};
+  // Lost or refused connections are retried past max_attempts for this
+  // long (a server restart); see internal::RetryPolicy.
+  std::chrono::milliseconds reconnect_budget{0};
 };
 
 struct CopierConfig {
@@ -105,7 +119,14 @@ struct CopyProgress {
   // Attempts (chunks and chunk planning) that failed with a retryable
   // error and were retried, counted as they happen.
   uint64_t retries = 0;
+  // Workers the copy aims for (--threads, or the last SetThreads).
+  int threads = 0;
+  // Workers running now: lags `threads` while surplus workers finish
+  // their chunk, and is 0 outside Run/Resume.
+  int active_threads = 0;
 };
+
+class CopyRun;
 
 class Copier {
  public:
@@ -134,6 +155,19 @@ class Copier {
   // called after Run, never during it.
   Status RecopyRange(const KeyRange& range, std::stop_token stop);
 
+  // Sets the rows of the next chunks, clamped to the options'
+  // [min_chunk_size, max_chunk_size]; the adaptive sizer goes on from
+  // there (chunk_size.h). Returns the size that took effect. Before Run it
+  // replaces options.chunk_size.
+  uint64_t SetChunkSize(uint64_t rows);
+
+  // Sets how many workers copy, clamped to [1, kMaxThreads]. During a run:
+  // more start at once, fewer exit after their current chunk (and once
+  // the last chunk is handed out no new worker starts). Before Run it
+  // replaces options.threads. Returns the target that took effect.
+  int SetThreads(int threads);
+  static constexpr int kMaxThreads = 64;
+
   CopyProgress progress() const;
   // What is copied so far (see checkpoint.h). Before Run reads the range
   // it has no range.
@@ -143,6 +177,7 @@ class Copier {
   friend class CopyRun;
   struct Shared;
   Status Copy(Checkpoint from, std::stop_token stop);
+  Status SuperviseWorkers(CopyRun& run);
   Status CheckConfig() const;
 
   const CopierConfig config_;

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -55,13 +56,30 @@ Result<db::Connection*> RetryingSession::Get() {
   return &*conn_;
 }
 
+namespace {
+
+// Errors that say the server went away or is not taking connections (yet),
+// as opposed to a contended lock: worth waiting out for longer.
+bool IsConnectionTrouble(uint32_t server_errno) {
+  switch (db::Classify(server_errno)) {
+    case db::ErrorClass::kConnectionLost:
+    case db::ErrorClass::kCannotConnect:
+    case db::ErrorClass::kTooManyConnections:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 Status RetryingSession::Run(std::string_view what, std::stop_token stop,
                             const std::function<Status(db::Connection&)>& op) {
   std::chrono::milliseconds backoff = policy_.backoff;
   const int attempts = std::max(1, policy_.max_attempts);
+  std::optional<Clock::SteadyTime> first_failure;
   Status last;
-  int attempt = 1;
-  for (; attempt <= attempts; ++attempt) {
+  for (int attempt = 1;; ++attempt) {
     if (stop.stop_requested()) return Status::Aborted(std::string(what) + ": stopped");
     Result<db::Connection*> conn = Get();
     last = conn.ok() ? op(**conn) : conn.status();
@@ -71,18 +89,20 @@ Status RetryingSession::Run(std::string_view what, std::stop_token stop,
       // InnoDB rolls back only the statement, not the transaction.
       (void)(*conn)->Execute("ROLLBACK");
     }
-    if (!last.IsServerError() || !db::IsRetryable(last.server_errno()) || attempt == attempts) break;
+    if (!last.IsServerError() || !db::IsRetryable(last.server_errno())) return last.WithContext(what);
+    const auto now = clock_->Now();
+    if (!first_failure) first_failure = now;
+    const bool within_budget =
+        IsConnectionTrouble(last.server_errno()) && now - *first_failure < policy_.reconnect_budget;
+    if (attempt >= attempts && !within_budget) {
+      return last.WithContext(std::string(what) + " (gave up after " + std::to_string(attempt) + " attempts)");
+    }
     ++retries_;
     if (retry_counter_ != nullptr) retry_counter_->fetch_add(1, std::memory_order_relaxed);
-    spdlog::warn("{}: attempt {} of {} failed, retrying in {} ms: {}", what, attempt, attempts, backoff.count(),
-                 last.ToString());
+    spdlog::warn("{}: attempt {} failed, retrying in {} ms: {}", what, attempt, backoff.count(), last.ToString());
     if (!clock_->SleepFor(backoff, stop)) return Status::Aborted(std::string(what) + ": stopped");
     backoff = std::min(backoff * 2, policy_.backoff_max);
   }
-  if (attempt >= attempts && last.IsServerError() && db::IsRetryable(last.server_errno())) {
-    return last.WithContext(std::string(what) + " (gave up after " + std::to_string(attempts) + " attempts)");
-  }
-  return last.WithContext(what);
 }
 
 }  // namespace osc::copy::internal

@@ -51,6 +51,11 @@ struct RetryPolicy {
   int max_attempts = 5;
   std::chrono::milliseconds backoff{200};      // before the 2nd attempt, doubling
   std::chrono::milliseconds backoff_max{5000};
+  // Lost or refused connections (the server restarting, a failover, a
+  // network blip) are retried past max_attempts for this long, counted
+  // from the first failure of the operation, so a server restart does not
+  // end a long migration. Zero: attempts only.
+  std::chrono::milliseconds reconnect_budget{0};
 };
 
 // A connection that is opened on first use and re-opened after it breaks,

@@ -117,7 +117,10 @@ Result<Finding> CheckLeftovers(db::Connection& conn, std::string_view schema, co
     }
   }
   if (found.empty()) return Ok("leftover_tables", "none");
-  std::string fix = "if no osc run on this table is still in progress:";
+  // osc --cleanup first: it checks that the tables are osc's and that no
+  // run is still writing to them; the statements are for doing it by hand.
+  std::string fix = "run osc --cleanup with the same --database and --table; or, if no osc run on this table "
+                    "is still in progress:";
   for (const std::string& name : found) fix += " DROP TABLE " + db::QuoteQualified(schema, name) + ";";
   std::string message = "helper tables of an earlier osc run exist: " + QuotedList(found);
   if (std::find(found.begin(), found.end(), names.old) != found.end()) {

@@ -211,27 +211,105 @@ TEST_F(MigrationE2eTest, CompositeVarcharKeyWithCharsetChange) {
   ExpectSameTables("regional", "regional_expected", "region, id");
 }
 
-TEST_F(MigrationE2eTest, StopDuringCopyLeavesTheOriginalAndNoHelpers) {
+TEST_F(MigrationE2eTest, StopDuringCopyKeepsResumableHelpersAndTheSameCommandFinishesExactly) {
+  const std::string alter = "ADD COLUMN z INT NOT NULL DEFAULT 7, MODIFY amount DECIMAL(14,2)";
   ASSERT_TRUE(tools::CreateWorkloadTable(*conn_, kDb, "stopped", 40000).ok());
-  const auto count = Rows("SELECT COUNT(*) FROM stopped").rows[0][0];
-  std::stop_source stop;
-  MigrationHooks hooks;
-  hooks.on_progress = [&](const ProgressSnapshot& p) {
-    if (p.rows_copied > 0) stop.request_stop();
-  };
-  MigrationOptions o = Options("stopped", "ADD COLUMN z INT");
+  Exec("CREATE TABLE stopped_mirror LIKE stopped");
+  Exec("INSERT INTO stopped_mirror SELECT * FROM stopped");
+  tools::WriterOptions wo;
+  wo.connection = conn_opts_;
+  wo.database = kDb;
+  wo.table = "stopped";
+  wo.mirror_table = "stopped_mirror";
+  wo.threads = 2;
+  wo.ops_per_second = 200;
+  tools::RandomWriter writer(wo);
+  ASSERT_TRUE(writer.Start().ok());
+
+  MigrationOptions o = Options("stopped", alter);
+  o.copy.threads = 1;
   o.copy.chunk_size = 100;
   o.copy.max_chunk_size = 200;
   o.progress_interval = 50ms;
-  Migration m(o, nullptr, hooks);
-  Status s = m.Run(stop.get_token());
-  EXPECT_TRUE(s.IsAborted()) << s.ToString();
-  EXPECT_EQ(m.state(), State::kAborted);
-  EXPECT_TRUE(m.outcome().helpers_dropped);
-  EXPECT_FALSE(TableExists("_stopped_osc_new"));
-  EXPECT_FALSE(TableExists("_stopped_osc_log"));
-  EXPECT_EQ(Rows("SELECT COUNT(*) FROM stopped").rows[0][0], count);
-  EXPECT_EQ(Rows("SHOW COLUMNS FROM stopped LIKE 'z'").rows.size(), 0u);
+  o.checkpoint_interval = 100ms;
+  std::stop_source stop;
+  MigrationHooks hooks;
+  hooks.on_progress = [&](const ProgressSnapshot& p) {
+    if (p.rows_copied > 4000) stop.request_stop();
+  };
+  {
+    Migration first(o, nullptr, hooks);
+    Status s = first.Run(stop.get_token());
+    EXPECT_TRUE(s.IsAborted()) << s.ToString();
+    EXPECT_EQ(first.state(), State::kAborted);
+    EXPECT_TRUE(first.outcome().helpers_kept);
+    EXPECT_NE(first.outcome().summary.find("resume"), std::string::npos) << first.outcome().summary;
+  }
+  EXPECT_TRUE(TableExists("_stopped_osc_new"));
+  EXPECT_TRUE(TableExists("_stopped_osc_log"));
+  EXPECT_EQ(Rows("SHOW COLUMNS FROM stopped LIKE 'z'").rows.size(), 0u) << "the original must be untouched";
+
+  // The same command again continues from the checkpoint, under the same
+  // writes, and must still end exactly like a direct ALTER.
+  std::this_thread::sleep_for(500ms);
+  uint64_t final_copied = 0;
+  MigrationHooks second_hooks;
+  second_hooks.on_progress = [&](const ProgressSnapshot& p) { final_copied = p.rows_copied; };
+  Migration second(Options("stopped", alter), nullptr, second_hooks);
+  Status s = second.Run({});
+  writer.Stop();
+  ASSERT_TRUE(s.ok()) << s.ToString() << " / " << second.outcome().summary;
+  ASSERT_TRUE(second.outcome().resumed_rows.has_value());
+  EXPECT_GT(*second.outcome().resumed_rows, 1000u);
+  // It copied only the rest: what both runs copied adds up to about the
+  // table, not table + checkpoint.
+  EXPECT_LT(final_copied - *second.outcome().resumed_rows, 40000u);
+  EXPECT_EQ(writer.stats().unexpected_errors, 0u);
+  Exec("ALTER TABLE stopped_mirror " + alter);
+  ExpectSameTables("stopped", "stopped_mirror", "id");
+}
+
+TEST_F(MigrationE2eTest, LeftoversOfAnotherAlterAreRefusedWithTheCleanupCommand) {
+  ASSERT_TRUE(tools::CreateWorkloadTable(*conn_, kDb, "other", 20000).ok());
+  MigrationOptions o = Options("other", "ADD COLUMN a INT");
+  o.copy.threads = 1;
+  o.copy.chunk_size = 100;
+  o.copy.max_chunk_size = 200;
+  o.progress_interval = 50ms;
+  o.checkpoint_interval = 50ms;
+  std::stop_source stop;
+  MigrationHooks hooks;
+  hooks.on_progress = [&](const ProgressSnapshot& p) {
+    if (p.rows_copied > 2000) stop.request_stop();
+  };
+  {
+    Migration first(o, nullptr, hooks);
+    EXPECT_TRUE(first.Run(stop.get_token()).IsAborted());
+    ASSERT_TRUE(first.outcome().helpers_kept);
+  }
+  const auto before = Rows("CHECKSUM TABLE other");
+  Migration second(Options("other", "ADD COLUMN b INT"), nullptr, {});
+  Status s = second.Run({});
+  EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition) << s.ToString();
+  EXPECT_TRUE(second.outcome().refused);
+  ASSERT_NE(second.preflight(), nullptr);
+  const schema::Finding* f = second.preflight()->Find("leftover_tables");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->message.find("different ALTER"), std::string::npos) << f->message;
+  EXPECT_NE(f->fix.find("osc --cleanup --database osc_e2e --table other"), std::string::npos) << f->fix;
+  EXPECT_TRUE(TableExists("_other_osc_new")) << "a refusal must not touch the earlier run's tables";
+  EXPECT_EQ(Rows("CHECKSUM TABLE other").rows, before.rows);
+}
+
+TEST_F(MigrationE2eTest, ResumeWithNothingToResumeIsRefused) {
+  ASSERT_TRUE(tools::CreateWorkloadTable(*conn_, kDb, "fresh", 100).ok());
+  MigrationOptions o = Options("fresh", "ADD COLUMN a INT");
+  o.resume = true;
+  Migration m(o, nullptr, {});
+  Status s = m.Run({});
+  EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition) << s.ToString();
+  EXPECT_NE(s.ToString().find("no earlier run"), std::string::npos) << s.ToString();
+  EXPECT_FALSE(TableExists("_fresh_osc_new"));
 }
 
 }  // namespace
