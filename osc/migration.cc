@@ -31,6 +31,7 @@
 #include "osc/migration_internal.h"
 #include "osc/resume_state.h"
 #include "osc/schema/inspect.h"
+#include "osc/schema/names.h"
 #include "osc/throttle_setup.h"
 
 namespace osc::migration {
@@ -111,6 +112,7 @@ struct Migration::Impl {
   Status Run(std::stop_token stop);
   Status Preflight();
   Status DetectResume();
+  Status DropInitially();
   Result<ResumeState> ReadResumable(std::string* why_not);
   Status WriteCheckpoint(cutover::Session& session);
   void StartCheckpointing();
@@ -177,6 +179,7 @@ Status Migration::Impl::Preflight() {
                                std::to_string(options.cut_over.lock_timeout.count()));
   OSC_ASSIGN_OR_RETURN(db::Connection conn, db::Connection::Open(co));
   control.emplace(std::move(conn));
+  if (options.execute) OSC_RETURN_IF_ERROR(DropInitially());
   OSC_ASSIGN_OR_RETURN(schema::PreflightReport r, schema::RunPreflight(*control, options));
   report.emplace(std::move(r));
   OSC_RETURN_IF_ERROR(DetectResume());
@@ -203,6 +206,23 @@ std::string CleanupHint(const MigrationOptions& o) {
 }
 
 }  // namespace
+
+// gh-ost's --initially-drop-ghost-table / --initially-drop-old-table: the
+// user says the leftovers are disposable, so they go before the preflight
+// looks for them (and a resume is not attempted).
+Status Migration::Impl::DropInitially() {
+  if (!options.initially_drop_helpers && !options.initially_drop_old_table) return Status::Ok();
+  OSC_ASSIGN_OR_RETURN(schema::HelperTableNames h, schema::HelperNamesFor(table()));
+  std::vector<std::string> names;
+  if (options.initially_drop_helpers) names = {h.shadow, h.changelog};
+  if (options.initially_drop_old_table) names.push_back(h.old);
+  for (const std::string& name : names) {
+    const Status s = control->Execute("DROP TABLE IF EXISTS " + db::QuoteQualified(db(), name));
+    if (!s.ok()) return s.WithContext("dropping " + name + " first");
+    spdlog::info("dropped {} if it existed (--initially-drop-*)", name);
+  }
+  return Status::Ok();
+}
 
 // Turns the preflight's leftover-tables refusal into a resume when the
 // leftovers are this very migration's, with a checkpoint to continue from.

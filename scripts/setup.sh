@@ -21,6 +21,9 @@ PACKAGES=(
   procps iproute2 python3
   # Rails and Laravel integrations and their tests (tests/integrations/run.sh)
   ruby-rails ruby-mysql2 php-cli php-laravel-framework php-mysql php-doctrine-dbal
+  # the HTML report's browser test (headless), a font for it; /usr/bin/time
+  # for the benchmark's peak memory; nc -U for the control socket
+  chromium fonts-dejavu-core time netcat-openbsd
 )
 
 log() { printf 'setup: %s\n' "$*" >&2; }

@@ -4,14 +4,16 @@
 #   2. builds osc and its tests (build/)
 #   3. starts a fresh MariaDB primary+replica sandbox (scripts/sandbox.sh)
 #   4. runs the unit and integration tests
-#   5. rebuilds the unit tests with ASan+UBSan and runs them (build-asan/)
-#   6. rebuilds them with TSan and runs the concurrent ones (build-tsan/)
-#   7. runs the binlog decoder fuzzer for a bounded time (build-fuzz/, clang)
+#   5. runs the Rails/Laravel integration tests and the browser (HTML
+#      report) tests against the sandbox
+#   6. rebuilds the unit tests with ASan+UBSan and runs them (build-asan/)
+#   7. rebuilds them with TSan and runs the concurrent ones (build-tsan/)
+#   8. runs the binlog decoder fuzzer for a bounded time (build-fuzz/, clang)
 # and prints one closing line "tests: N passed, N failed".
 #
 # Options (environment):
-#   OSC_TEST_SKIP_SANITIZERS=1   skip steps 5-6 (local quick runs)
-#   OSC_TEST_SKIP_FUZZ=1         skip step 7
+#   OSC_TEST_SKIP_SANITIZERS=1   skip steps 6-7 (local quick runs)
+#   OSC_TEST_SKIP_FUZZ=1         skip step 8
 #   OSC_FUZZ_SECONDS=N           fuzzing time (default 60)
 #   OSC_SANDBOX_DIR, OSC_SANDBOX_PORT  where the sandbox lives (see sandbox.sh)
 set -euo pipefail
@@ -71,6 +73,20 @@ run_ctest unit build -L unit -j"$JOBS"
 stage "integration tests (real MariaDB sandbox)"
 # Serial: these tests share one server pair and some restart it.
 run_ctest integration build -L integration -j1
+
+# run_script NAME CMD...: a test script; exit 0 counts as one passed test.
+run_script() {
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+}
+
+stage "Rails and Laravel integrations (tests/integrations)"
+run_script integrations env OSC_BIN="$ROOT/build/cli/osc" "$ROOT/tests/integrations/run.sh"
+
+stage "HTML report in headless Chromium (tests/browser)"
+for t in "$ROOT"/tests/browser/*_test.sh; do
+  run_script "browser/$(basename "$t")" "$t" "$ROOT/build"
+done
 
 if [ "${OSC_TEST_SKIP_SANITIZERS:-0}" != 1 ]; then
   stage "unit tests under ASan+UBSan"

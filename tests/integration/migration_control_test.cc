@@ -242,6 +242,43 @@ TEST_F(MigrationControlTest, LowHostMemoryPausesTheCopyUntilMemoryIsBack) {
   ExpectEqualsDirectAlter("memory", "memory_mirror", "ADD COLUMN note INT NULL");
 }
 
+TEST_F(MigrationControlTest, SessionsWaitingForAMetadataLockPauseTheCopy) {
+  MakeTable("queued", 5000);
+  const fs::path flag = dir_ / "hold.flag";
+  std::ofstream(flag) << "hold";
+  MigrationOptions o = Options("queued", "ADD COLUMN note INT NULL");
+  o.throttle.throttle_flag_file = flag.string();
+  Migration m(o);
+  auto run = std::async(std::launch::async, [&] { return m.Run({}); });
+  ASSERT_TRUE(WaitFor(m, [](const ProgressSnapshot& p) { return p.state == "copying"; }));
+
+  // An open transaction holds the table's metadata lock; LOCK TABLES ...
+  // WRITE from another session queues behind it: one MDL waiter.
+  auto holder = db::Connection::Open(conn_opts_);
+  auto waiter = db::Connection::Open(conn_opts_);
+  ASSERT_TRUE(holder.ok() && waiter.ok());
+  ASSERT_TRUE(holder->Execute("BEGIN").ok());
+  ASSERT_TRUE(holder->Query(std::string("SELECT id FROM ") + kDb + ".queued LIMIT 1").ok());
+  auto locked = std::async(std::launch::async, [&] {
+    Status s = waiter->Execute("SET SESSION lock_wait_timeout = 30");
+    if (s.ok()) s = waiter->Execute(std::string("LOCK TABLES ") + kDb + ".queued WRITE");
+    if (s.ok()) s = waiter->Execute("UNLOCK TABLES");
+    return s;
+  });
+  std::this_thread::sleep_for(500ms);
+  fs::remove(flag);  // only the metadata-lock waiter can hold the copy now
+  ASSERT_TRUE(WaitFor(m, [](const ProgressSnapshot& p) {
+    return p.throttle_reason.find("metadata-lock") != std::string::npos;
+  }, 10s)) << m.progress().throttle_reason;
+  EXPECT_EQ(m.progress().rows_copied, 0u) << "the copy must not add to a metadata-lock queue";
+  ASSERT_TRUE(holder->Execute("COMMIT").ok());
+  const Status lock_status = locked.get();
+  EXPECT_TRUE(lock_status.ok()) << lock_status.ToString();
+  const Status s = run.get();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ExpectEqualsDirectAlter("queued", "queued_mirror", "ADD COLUMN note INT NULL");
+}
+
 TEST_F(MigrationControlTest, PanicFlagFileAbortsResumably) {
   MakeTable("panicky", 20000);
   const fs::path flag = dir_ / "panic.flag";
