@@ -157,6 +157,42 @@ TEST_F(CutoverBlockerTest, OpenTransactionMakesAttemptsBackOffBrieflyUntilItComm
   EXPECT_EQ(extra->value_or(""), std::to_string(kRows));
 }
 
+TEST_F(CutoverBlockerTest, ForceCutOverAfterKillsOnlyTheBlockerOfThisTable) {
+  db::Connection blocker = Open();
+  ASSERT_TRUE(blocker.Execute("START TRANSACTION").ok());
+  ASSERT_TRUE(blocker.QueryScalar("SELECT COUNT(*) FROM " + kT).ok());  // never commits
+  // A bystander with an open transaction on another table must survive.
+  db::Connection bystander = Open();
+  ASSERT_TRUE(conn_->Execute(std::string("CREATE TABLE IF NOT EXISTS ") + kDb + ".other (id INT PRIMARY KEY)").ok());
+  ASSERT_TRUE(bystander.Execute("START TRANSACTION").ok());
+  ASSERT_TRUE(bystander.QueryScalar(std::string("SELECT COUNT(*) FROM ") + kDb + ".other").ok());
+
+  migration::CutOverOptions options;
+  options.lock_timeout = seconds(1);
+  options.max_attempts = 20;
+  options.backoff_initial = milliseconds(200);
+  options.backoff_max = milliseconds(400);
+  options.force_cut_over_after = seconds(2);
+  CutOverTuning tuning;
+  tuning.long_transaction_threshold = seconds(1);
+  CutOver cut(options, kDb, "t", Context(), tuning);
+  Status s = cut.Run(std::stop_token());
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  bool killed_blocker = false;
+  for (const AttemptRecord& a : cut.report().attempts) {
+    for (uint64_t id : a.killed) {
+      killed_blocker |= id == blocker.thread_id();
+      EXPECT_NE(id, bystander.thread_id()) << "a session not blocking this table was killed";
+    }
+  }
+  EXPECT_TRUE(killed_blocker) << "the blocking session was not killed";
+  EXPECT_GE(cut.report().attempts.size(), 2u) << "force must only start after force_cut_over_after";
+  EXPECT_TRUE(bystander.QueryScalar("SELECT 1").ok()) << "the bystander's connection must be alive";
+  EXPECT_FALSE(blocker.QueryScalar("SELECT 1").ok()) << "the blocker's connection should be gone";
+  ASSERT_TRUE(bystander.Execute("COMMIT").ok());
+  ASSERT_TRUE(conn_->Execute(std::string("DROP TABLE ") + kDb + ".other").ok());
+}
+
 // Kills session A (found as the holder of the write lock on t) from
 // outside, as a DBA or a network failure would, and waits until its thread
 // is gone: KILL only flags a session, and A's next statement could slip
