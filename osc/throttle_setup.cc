@@ -156,28 +156,24 @@ Result<std::string> ThrottleControl::SetMaxLag(std::chrono::milliseconds max_lag
   return old;
 }
 
-Result<std::string> ThrottleControl::SetMaxLoad(const std::string& spec) {
+Result<std::string> ThrottleControl::SetLoadSpec(std::string ThrottleOptions::*field, const std::string& spec) {
   if (!spec.empty()) OSC_RETURN_IF_ERROR(throttle::ParseLoadThresholds(spec).status());
   std::lock_guard lock(mu_);
-  const std::string old = current_.max_load;
-  current_.max_load = spec;
+  std::string old = current_.*field;
+  current_.*field = spec;
   if (Status s = EnsureLoadSignalLocked(); !s.ok()) {
-    current_.max_load = old;
+    current_.*field = std::move(old);
     return s;
   }
   return old;
 }
 
+Result<std::string> ThrottleControl::SetMaxLoad(const std::string& spec) {
+  return SetLoadSpec(&ThrottleOptions::max_load, spec);
+}
+
 Result<std::string> ThrottleControl::SetCriticalLoad(const std::string& spec) {
-  if (!spec.empty()) OSC_RETURN_IF_ERROR(throttle::ParseLoadThresholds(spec).status());
-  std::lock_guard lock(mu_);
-  const std::string old = current_.critical_load;
-  current_.critical_load = spec;
-  if (Status s = EnsureLoadSignalLocked(); !s.ok()) {
-    current_.critical_load = old;
-    return s;
-  }
-  return old;
+  return SetLoadSpec(&ThrottleOptions::critical_load, spec);
 }
 
 ThrottleOptions ThrottleControl::current() const {

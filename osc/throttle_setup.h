@@ -70,6 +70,9 @@ class ThrottleControl {
 
  private:
   ThrottleControl(Clock* clock, ThrottleSetup setup, ThrottleOptions options);
+  // Sets max_load or critical_load (`field`) and applies it; restores the
+  // old text when the server refuses it.
+  Result<std::string> SetLoadSpec(std::string ThrottleOptions::*field, const std::string& spec);
   // Creates the load signal on first use (REQUIRES mu_).
   Status EnsureLoadSignalLocked();
 

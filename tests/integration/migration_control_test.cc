@@ -17,8 +17,7 @@
 
 #include "db/connection.h"
 #include "osc/migration.h"
-#include "tests/integration/sandbox_options.h"
-#include "tools/random_writer.h"
+#include "tests/integration/migration_fixture.h"
 
 namespace osc::migration {
 namespace {
@@ -50,18 +49,12 @@ std::string SocketCommand(const std::string& path, const std::string& line) {
   return reply;
 }
 
-class MigrationControlTest : public ::testing::Test {
+class MigrationControlTest : public live::MigrationLiveTest {
  protected:
+  MigrationControlTest() : MigrationLiveTest(kDb) {}
+
   void SetUp() override {
-    auto o = testing::SandboxPrimaryOptions();
-    if (!o) OSC_SKIP_OR_FAIL("no sandbox: run scripts/sandbox.sh start and eval its env");
-    conn_opts_ = *o;
-    auto c = db::Connection::Open(conn_opts_);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    conn_.emplace(std::move(*c));
-    ASSERT_TRUE(conn_->Execute(std::string("DROP DATABASE IF EXISTS ") + kDb).ok());
-    ASSERT_TRUE(conn_->Execute(std::string("CREATE DATABASE ") + kDb).ok());
-    ASSERT_TRUE(conn_->Execute(std::string("USE ") + kDb).ok());
+    MigrationLiveTest::SetUp();
     dir_ = fs::temp_directory_path() / ("osc-control-" + std::to_string(::getpid()));
     fs::create_directories(dir_);
   }
@@ -70,42 +63,19 @@ class MigrationControlTest : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
 
+  // Small chunks on one thread, so a pause shows in row counts at once.
   MigrationOptions Options(const std::string& table, const std::string& alter) const {
-    MigrationOptions o;
-    o.connection = conn_opts_;
-    o.database = kDb;
-    o.table = table;
-    o.alter = alter;
-    o.execute = true;
+    MigrationOptions o = BaseOptions(table, alter);
     o.copy.threads = 1;
     o.copy.chunk_size = 100;
     o.copy.max_chunk_size = 200;
-    o.progress_interval = 100ms;
-    o.heartbeat_interval = 100ms;
-    o.throttle.check_interval = 100ms;
-    o.cut_over.backoff_initial = 200ms;
-    o.cut_over.backoff_max = 1s;
     return o;
-  }
-
-  void Exec(const std::string& sql) { ASSERT_TRUE(conn_->Execute(sql).ok()) << sql; }
-
-  db::QueryResult Rows(const std::string& sql) {
-    auto r = conn_->Query(sql);
-    EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
-    return r.ok() ? *r : db::QueryResult{};
   }
 
   // The table's rows equal the mirror's after the same ALTER, directly.
   void ExpectEqualsDirectAlter(const std::string& table, const std::string& mirror, const std::string& alter) {
     Exec("ALTER TABLE " + mirror + " " + alter);
     EXPECT_EQ(Rows("SELECT * FROM " + table + " ORDER BY id").rows, Rows("SELECT * FROM " + mirror + " ORDER BY id").rows);
-  }
-
-  void MakeTable(const std::string& name, uint64_t rows) {
-    ASSERT_TRUE(tools::CreateWorkloadTable(*conn_, kDb, name, rows).ok());
-    Exec("CREATE TABLE " + name + "_mirror LIKE " + name);
-    Exec("INSERT INTO " + name + "_mirror SELECT * FROM " + name);
   }
 
   // Waits until `pred(progress)` holds (or `limit` passes).
@@ -119,13 +89,11 @@ class MigrationControlTest : public ::testing::Test {
     return false;
   }
 
-  db::ConnectionOptions conn_opts_;
-  std::optional<db::Connection> conn_;
   fs::path dir_;
 };
 
 TEST_F(MigrationControlTest, ThrottleFlagFilePausesTheCopyUntilRemoved) {
-  MakeTable("flagged", 5000);
+  MakeMirroredTable("flagged", 5000);
   const fs::path flag = dir_ / "throttle.flag";
   std::ofstream(flag) << "pause";
   MigrationOptions o = Options("flagged", "ADD COLUMN note INT NULL");
@@ -145,7 +113,7 @@ TEST_F(MigrationControlTest, ThrottleFlagFilePausesTheCopyUntilRemoved) {
 }
 
 TEST_F(MigrationControlTest, EverySocketCommandActsOnTheRunningMigration) {
-  MakeTable("steered", 30000);
+  MakeMirroredTable("steered", 30000);
   const std::string sock = (dir_ / "osc.sock").string();
   MigrationOptions o = Options("steered", "ADD COLUMN note INT NULL");
   o.serve_socket_file = sock;
@@ -195,7 +163,7 @@ TEST_F(MigrationControlTest, StoppedReplicaPausesTheCopyUntilItRuns) {
   ro.port = replica_ep->port;
   auto rc = db::Connection::Open(ro);
   ASSERT_TRUE(rc.ok()) << rc.status().ToString();
-  MakeTable("lagged", 5000);
+  MakeMirroredTable("lagged", 5000);
   // Let the replica have the table before its SQL thread stops.
   std::this_thread::sleep_for(1s);
   ASSERT_TRUE(rc->Execute("STOP SLAVE SQL_THREAD").ok());
@@ -220,7 +188,7 @@ TEST_F(MigrationControlTest, StoppedReplicaPausesTheCopyUntilItRuns) {
 }
 
 TEST_F(MigrationControlTest, LowHostMemoryPausesTheCopyUntilMemoryIsBack) {
-  MakeTable("memory", 3000);
+  MakeMirroredTable("memory", 3000);
   const fs::path meminfo = dir_ / "meminfo";
   auto write_meminfo = [&](uint64_t available_kb) {
     std::ofstream(meminfo) << "MemTotal:       8000000 kB\nMemFree:         100000 kB\nMemAvailable:   "
@@ -243,7 +211,7 @@ TEST_F(MigrationControlTest, LowHostMemoryPausesTheCopyUntilMemoryIsBack) {
 }
 
 TEST_F(MigrationControlTest, SessionsWaitingForAMetadataLockPauseTheCopy) {
-  MakeTable("queued", 5000);
+  MakeMirroredTable("queued", 5000);
   const fs::path flag = dir_ / "hold.flag";
   std::ofstream(flag) << "hold";
   MigrationOptions o = Options("queued", "ADD COLUMN note INT NULL");
@@ -280,7 +248,7 @@ TEST_F(MigrationControlTest, SessionsWaitingForAMetadataLockPauseTheCopy) {
 }
 
 TEST_F(MigrationControlTest, PanicFlagFileAbortsResumably) {
-  MakeTable("panicky", 20000);
+  MakeMirroredTable("panicky", 20000);
   const fs::path flag = dir_ / "panic.flag";
   MigrationOptions o = Options("panicky", "ADD COLUMN note INT NULL");
   o.throttle.panic_flag_file = flag.string();

@@ -13,7 +13,7 @@
 #include "db/connection.h"
 #include "db/quoting.h"
 #include "osc/migration.h"
-#include "tests/support/test_env.h"
+#include "tests/integration/migration_fixture.h"
 #include "tools/random_writer.h"
 
 namespace osc::migration {
@@ -23,48 +23,16 @@ using namespace std::chrono_literals;
 
 constexpr const char* kDb = "osc_e2e";
 
-class MigrationE2eTest : public ::testing::Test {
+class MigrationE2eTest : public live::MigrationLiveTest {
  protected:
-  void SetUp() override {
-    auto ep = osc::testing::SandboxPrimary();
-    if (!ep) OSC_SKIP_OR_FAIL("no sandbox: run scripts/sandbox.sh start and eval its env");
-    conn_opts_.host = ep->host;
-    conn_opts_.port = ep->port;
-    conn_opts_.user = ep->user;
-    conn_opts_.password = ep->password;
-    auto c = db::Connection::Open(conn_opts_);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    conn_.emplace(std::move(*c));
-    // A fresh schema per test: helper tables left by an earlier run would
-    // (rightly) make the preflight refuse.
-    ASSERT_TRUE(conn_->Execute(std::string("DROP DATABASE IF EXISTS ") + kDb).ok());
-    ASSERT_TRUE(conn_->Execute(std::string("CREATE DATABASE ") + kDb).ok());
-    ASSERT_TRUE(conn_->Execute(std::string("USE ") + kDb).ok());
-  }
+  MigrationE2eTest() : MigrationLiveTest(kDb) {}
 
   MigrationOptions Options(const std::string& table, const std::string& alter) const {
-    MigrationOptions o;
-    o.connection = conn_opts_;
-    o.database = kDb;
-    o.table = table;
-    o.alter = alter;
-    o.execute = true;
+    MigrationOptions o = BaseOptions(table, alter);
     o.copy.threads = 2;
     o.copy.chunk_size = 500;
     o.progress_interval = 200ms;
-    o.heartbeat_interval = 100ms;
-    o.cut_over.lock_timeout = 3s;
-    o.cut_over.backoff_initial = 200ms;
-    o.cut_over.backoff_max = 1s;
     return o;
-  }
-
-  void Exec(const std::string& sql) { ASSERT_TRUE(conn_->Execute(sql).ok()) << sql; }
-
-  db::QueryResult Rows(const std::string& sql) {
-    auto r = conn_->Query(sql);
-    EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
-    return r.ok() ? *r : db::QueryResult{};
   }
 
   // Columns (name, type, nullability, default, extra, charset, collation, order)
@@ -98,33 +66,14 @@ class MigrationE2eTest : public ::testing::Test {
     }
   }
 
-  bool TableExists(const std::string& table) {
-    auto r = conn_->QueryScalar("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" +
-                                std::string(kDb) + "' AND TABLE_NAME = " + db::QuoteStringLiteral(table));
-    return r.ok() && r->value_or("0") != "0";
-  }
-
-  db::ConnectionOptions conn_opts_;
-  std::optional<db::Connection> conn_;
 };
 
 TEST_F(MigrationE2eTest, LiveWritesThroughCutOverGiveExactlyTheDirectAlterResult) {
   const std::string alter =
       "ADD COLUMN note VARCHAR(32) NULL DEFAULT 'n', MODIFY flags SMALLINT UNSIGNED NOT NULL DEFAULT 0, "
       "ADD INDEX idx_amount (amount), DROP INDEX k_created, MODIFY amount DECIMAL(14,2)";
-  ASSERT_TRUE(tools::CreateWorkloadTable(*conn_, kDb, "orders", 30000).ok());
-  Exec("DROP TABLE IF EXISTS orders_mirror");
-  Exec("CREATE TABLE orders_mirror LIKE orders");
-  Exec("INSERT INTO orders_mirror SELECT * FROM orders");
-
-  tools::WriterOptions wo;
-  wo.connection = conn_opts_;
-  wo.database = kDb;
-  wo.table = "orders";
-  wo.mirror_table = "orders_mirror";
-  wo.threads = 3;
-  wo.ops_per_second = 400;
-  tools::RandomWriter writer(wo);
+  MakeMirroredTable("orders", 30000);
+  tools::RandomWriter writer(MirrorWriter("orders", 3, 400));
   ASSERT_TRUE(writer.Start().ok());
   std::this_thread::sleep_for(1s);
 
@@ -213,17 +162,8 @@ TEST_F(MigrationE2eTest, CompositeVarcharKeyWithCharsetChange) {
 
 TEST_F(MigrationE2eTest, StopDuringCopyKeepsResumableHelpersAndTheSameCommandFinishesExactly) {
   const std::string alter = "ADD COLUMN z INT NOT NULL DEFAULT 7, MODIFY amount DECIMAL(14,2)";
-  ASSERT_TRUE(tools::CreateWorkloadTable(*conn_, kDb, "stopped", 40000).ok());
-  Exec("CREATE TABLE stopped_mirror LIKE stopped");
-  Exec("INSERT INTO stopped_mirror SELECT * FROM stopped");
-  tools::WriterOptions wo;
-  wo.connection = conn_opts_;
-  wo.database = kDb;
-  wo.table = "stopped";
-  wo.mirror_table = "stopped_mirror";
-  wo.threads = 2;
-  wo.ops_per_second = 200;
-  tools::RandomWriter writer(wo);
+  MakeMirroredTable("stopped", 40000);
+  tools::RandomWriter writer(MirrorWriter("stopped", 2, 200));
   ASSERT_TRUE(writer.Start().ok());
 
   MigrationOptions o = Options("stopped", alter);
