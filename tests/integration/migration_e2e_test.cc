@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -158,6 +159,79 @@ TEST_F(MigrationE2eTest, CompositeVarcharKeyWithCharsetChange) {
   ASSERT_TRUE(s.ok()) << s.ToString();
   Exec("ALTER TABLE regional_expected " + alter);
   ExpectSameTables("regional", "regional_expected", "region, id");
+}
+
+// Names are data, never pasted SQL: backticks, quotes, spaces, a reserved
+// word and non-ASCII letters in the table, column and index names.
+TEST_F(MigrationE2eTest, HostileNamesMigrateUnderWrites) {
+  const std::string t = "tab`le 'ñame\" select";
+  const std::string qt = db::QuoteIdentifier(t);
+  const std::string qm = db::QuoteIdentifier(t + " mirror");
+  Exec("CREATE TABLE " + qt + " (`i d` INT NOT NULL AUTO_INCREMENT PRIMARY KEY, `order` VARCHAR(20), "
+       "`naïve ``col``` INT, `it's` DATE, KEY `ïdx \"q\"` (`order`)) ENGINE=InnoDB");
+  Exec("INSERT INTO " + qt + " (`order`, `naïve ``col```, `it's`) SELECT CONCAT('o', seq), seq, "
+       "'2020-01-01' + INTERVAL seq DAY FROM seq_1_to_3000");
+  Exec("CREATE TABLE " + qm + " LIKE " + qt);
+  Exec("INSERT INTO " + qm + " SELECT * FROM " + qt);
+  const std::string alter = "CHANGE `naïve ``col``` `sélect ``x``` BIGINT, ADD COLUMN `from` CHAR(2) DEFAULT 'é', "
+                            "ADD INDEX `by date` (`it's`)";
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    auto c = db::Connection::Open(conn_opts_);
+    if (!c.ok()) return;
+    (void)c->Execute("USE " + db::QuoteIdentifier(db_));
+    for (int i = 0; !done; ++i) {
+      // The same change to both tables in one transaction (the oracle).
+      (void)c->Execute("BEGIN");
+      for (const std::string& q : {qt, qm}) {
+        (void)c->Execute("UPDATE " + q + " SET `order` = CONCAT('u', " + std::to_string(i) + ") WHERE `i d` = " +
+                         std::to_string(1 + i % 3000));
+        (void)c->Execute("DELETE FROM " + q + " WHERE `i d` = " + std::to_string(3000 - i % 1000));
+      }
+      (void)c->Execute("COMMIT");
+      std::this_thread::sleep_for(5ms);
+    }
+  });
+  MigrationOptions o = Options(t, alter);
+  o.copy.chunk_size = 100;
+  o.copy.max_chunk_size = 200;
+  Migration m(o);
+  Status s = m.Run({});
+  done = true;
+  writer.join();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  Exec("ALTER TABLE " + qm + " " + alter);
+  EXPECT_EQ(Rows("SELECT * FROM " + qt + " ORDER BY `i d`").rows, Rows("SELECT * FROM " + qm + " ORDER BY `i d`").rows);
+  EXPECT_TRUE(TableExists("_" + t + "_osc_old"));
+}
+
+// Every session osc opens (copy, apply, binlog stream, cut-over) works for
+// a user the server only admits over TLS with a verified certificate.
+TEST_F(MigrationE2eTest, MigratesAsAUserThatMustUseTls) {
+  const char* ca = std::getenv("OSC_TEST_SSL_CA");
+  if (ca == nullptr || *ca == '\0') OSC_SKIP_OR_FAIL("OSC_TEST_SSL_CA is not set (scripts/sandbox.sh env)");
+  Exec("DROP USER IF EXISTS 'osc_tls'@'%'");
+  Exec("CREATE USER 'osc_tls'@'%' IDENTIFIED BY 'tls-Secret-1' REQUIRE SSL");
+  Exec("GRANT ALL PRIVILEGES ON *.* TO 'osc_tls'@'%'");
+  MakeMirroredTable("secure", 5000);
+  tools::RandomWriter writer(MirrorWriter("secure", 1, 100));
+  ASSERT_TRUE(writer.Start().ok());
+  MigrationOptions o = Options("secure", "ADD COLUMN z INT");
+  o.connection.user = "osc_tls";
+  o.connection.password = "tls-Secret-1";
+  o.connection.ssl_mode = db::SslMode::kVerifyCa;
+  o.connection.ssl_ca = ca;
+  Migration m(o);
+  Status s = m.Run({});
+  writer.Stop();
+  Exec("DROP USER 'osc_tls'@'%'");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  Exec("ALTER TABLE secure_mirror ADD COLUMN z INT");
+  ExpectSameTables("secure", "secure_mirror", "id");
+  // And without TLS the same user is turned away: the test proves TLS.
+  o.connection.ssl_mode = db::SslMode::kDisabled;
+  o.connection.ssl_ca.clear();
+  EXPECT_FALSE(db::Connection::Open(o.connection).ok());
 }
 
 TEST_F(MigrationE2eTest, StopDuringCopyKeepsResumableHelpersAndTheSameCommandFinishesExactly) {
