@@ -142,10 +142,11 @@ bool SameDefinition(const schema::Column& a, const schema::Column& b) {
   return a.column_type == b.column_type && a.charset == b.charset && a.collation == b.collation;
 }
 
-// The expression as hashed: bytes, or the MD5 of the bytes for large types.
+// The expression as hashed: bytes, or the CRC32 of the bytes for large
+// types (see the header for why CRC32).
 std::string Hashable(const std::string& expr, bool large) {
   const std::string bytes = "CAST(" + expr + " AS BINARY)";
-  return large ? "MD5(" + bytes + ")" : bytes;
+  return large ? "CRC32(" + bytes + ")" : bytes;
 }
 
 }  // namespace

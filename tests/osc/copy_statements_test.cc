@@ -157,8 +157,8 @@ TEST(ChecksumColumnsTest, RenamedAndRecharsetedTextIsConverted) {
 TEST(ChecksumColumnsTest, LargeValuesAreHashedThroughMd5OnBothSides) {
   const ChecksumColumns p = Plan(Col("t", "text"), Col("t", "text"));
   ASSERT_EQ(p.columns.size(), 1u);
-  EXPECT_EQ(p.columns[0].original_expr, "MD5(CAST(`t` AS BINARY))");
-  EXPECT_EQ(p.columns[0].shadow_expr, "MD5(CAST(`t` AS BINARY))");
+  EXPECT_EQ(p.columns[0].original_expr, "CRC32(CAST(`t` AS BINARY))");
+  EXPECT_EQ(p.columns[0].shadow_expr, "CRC32(CAST(`t` AS BINARY))");
 }
 
 TEST(ChecksumColumnsTest, BitIsComparedAsANumberOnBothSides) {
