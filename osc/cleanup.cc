@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "db/quoting.h"
+#include "osc/cutover/changelog.h"
 
 namespace osc::migration {
 namespace {
@@ -104,6 +105,10 @@ Status ReadChangelogAge(db::Connection& conn, HelperObservation* o) {
     return Status::Internal("unexpected changelog age from the server: '" + *age + "'");
   }
   o->changelog_age = std::chrono::microseconds(micros);
+  OSC_ASSIGN_OR_RETURN(std::optional<std::string> state,
+                       conn.QueryScalar("SELECT value FROM " + Qualified(o->database, o->names.changelog) +
+                                        " WHERE id = " + std::to_string(static_cast<uint64_t>(cutover::RowId::kState))));
+  o->stopped_cleanly = state && state->starts_with(cutover::kStoppedState);
   return Status::Ok();
 }
 
@@ -130,7 +135,7 @@ Status CheckChangelog(const HelperObservation& o, const CleanupOptions& options)
         "); it may be a table of yours with that name, so osc drops nothing. "
         "If it is osc's after all, drop the helper tables by hand");
   }
-  if (o.changelog_age && *o.changelog_age < options.active_window) {
+  if (!o.stopped_cleanly && o.changelog_age && *o.changelog_age < options.active_window) {
     return Status::FailedPrecondition(
         "an osc run on " + Qualified(o.database, o.table) + " looks active: its changelog " + log +
         " was written " + FormatSeconds(std::max(*o.changelog_age, std::chrono::microseconds(0))) +

@@ -80,6 +80,9 @@ struct HelperObservation {
   // How long ago the changelog's newest row was written (server clock);
   // nullopt when it has no rows or its layout is not osc's.
   std::optional<std::chrono::microseconds> changelog_age;
+  // The changelog's state row says its run stopped (and kept its tables
+  // for a resume): no run is using them, whatever changelog_age says.
+  bool stopped_cleanly = false;
 };
 
 enum class HelperFate : uint8_t {

@@ -74,6 +74,7 @@ struct Migration::Impl {
   uint64_t rows_copied_before = 0;         // by the runs before this one
   binlog::BinlogPosition stream_start;     // where this run's binlog stream began
   std::atomic<bool> checkpoint_written{false};
+  bool start_over = false;                 // leftovers without a checkpoint: drop them
   std::jthread checkpoint_thread;          // writes checkpoints during the copy
 
   // ---- threads (owned here; joined by StopPipeline) ----
@@ -111,6 +112,7 @@ struct Migration::Impl {
 
   Status Run(std::stop_token stop);
   Status Preflight();
+  Status EnsureControl();
   Status DetectResume();
   Status DropInitially();
   Result<ResumeState> ReadResumable(std::string* why_not);
@@ -174,11 +176,7 @@ db::ConnectionOptions Migration::Impl::SessionOptions() const {
 
 Status Migration::Impl::Preflight() {
   OSC_RETURN_IF_ERROR(sm.TransitionTo(State::kPreflight));
-  db::ConnectionOptions co = SessionOptions();
-  co.init_statements.push_back("SET SESSION lock_wait_timeout = " +
-                               std::to_string(options.cut_over.lock_timeout.count()));
-  OSC_ASSIGN_OR_RETURN(db::Connection conn, db::Connection::Open(co));
-  control.emplace(std::move(conn));
+  OSC_RETURN_IF_ERROR(EnsureControl());
   if (options.execute) OSC_RETURN_IF_ERROR(DropInitially());
   OSC_ASSIGN_OR_RETURN(schema::PreflightReport r, schema::RunPreflight(*control, options));
   report.emplace(std::move(r));
@@ -196,9 +194,6 @@ Status Migration::Impl::Preflight() {
 
 namespace {
 
-// The changelog state a run writes when it stops and keeps its tables.
-constexpr std::string_view kStoppedState = "stopped";
-
 // The command that removes a run's helper tables: the way out of a run
 // that cannot or should not be resumed.
 std::string CleanupHint(const MigrationOptions& o) {
@@ -206,6 +201,20 @@ std::string CleanupHint(const MigrationOptions& o) {
 }
 
 }  // namespace
+
+// The orchestrator's own session (preflight, INSTANT, the checksum's
+// LOCK TABLES): opened on first use and again after the server dropped it
+// (a restart during the copy), so a later phase does not fail on a
+// connection that died while it was idle.
+Status Migration::Impl::EnsureControl() {
+  if (control && !control->broken()) return Status::Ok();
+  db::ConnectionOptions co = SessionOptions();
+  co.init_statements.push_back("SET SESSION lock_wait_timeout = " +
+                               std::to_string(options.cut_over.lock_timeout.count()));
+  OSC_ASSIGN_OR_RETURN(db::Connection conn, db::Connection::Open(co));
+  control.emplace(std::move(conn));
+  return Status::Ok();
+}
 
 // gh-ost's --initially-drop-ghost-table / --initially-drop-old-table: the
 // user says the leftovers are disposable, so they go before the preflight
@@ -248,6 +257,18 @@ Status Migration::Impl::DetectResume() {
   std::string why_not;
   Result<ResumeState> state = ReadResumable(&why_not);
   if (!state.ok() && why_not.empty()) return state.status();  // the server could not be asked
+  if (!state.ok() && start_over) {
+    it->severity = Severity::kOk;
+    it->message += "; " + why_not + ", so they are dropped and the migration starts over";
+    it->fix.clear();
+    if (!options.execute) return Status::Ok();
+    for (const std::string& name : {helpers().shadow, helpers().changelog}) {
+      OSC_RETURN_IF_ERROR(control->Execute("DROP TABLE IF EXISTS " + db::QuoteQualified(db(), name)));
+    }
+    spdlog::warn("dropped {} and {} of an earlier run that stopped before its first checkpoint", helpers().shadow,
+                 helpers().changelog);
+    return Status::Ok();
+  }
   if (!state.ok()) {
     it->message += "; they cannot be resumed: " + why_not;
     it->fix = "if no osc run on this table is still in progress: " + CleanupHint(options) +
@@ -298,7 +319,7 @@ Result<ResumeState> Migration::Impl::ReadResumable(std::string* why_not) {
   for (const db::Row& row : rows->rows) {
     if (row.size() < 3 || !row[0] || !row[1]) continue;
     if (*row[0] == "3") text = *row[1];
-    if (*row[0] == "2") stopped_cleanly = row[1]->starts_with(kStoppedState);
+    if (*row[0] == "2") stopped_cleanly = row[1]->starts_with(cutover::kStoppedState);
     if (*row[0] == "1" && row[2]) heartbeat_age_us = std::stoll(*row[2]);
   }
   // A run that stopped cleanly says so; one that was killed only stops
@@ -309,7 +330,12 @@ Result<ResumeState> Migration::Impl::ReadResumable(std::string* why_not) {
                 std::to_string(*heartbeat_age_us / 1000) + " ms old): stop it first, or if it was killed, try again in " +
                 std::to_string(live_limit.count() / 1000000) + " s");
   }
-  if (!text) return fail("the earlier run wrote no checkpoint (it stopped before copying)");
+  if (!text) {
+    // Killed before its first checkpoint: nothing in its tables is worth
+    // keeping (at most one checkpoint interval of copying).
+    start_over = true;
+    return fail("the earlier run stopped before it wrote its first checkpoint");
+  }
   auto decoded = DecodeResumeState(*text);
   if (!decoded.ok()) return fail(std::string(decoded.status().message()));
   if (decoded->fingerprint != fingerprint) {
@@ -685,6 +711,7 @@ Status Migration::Impl::CatchUp() {
 // apply everything before a marker and for the checksum sessions to open
 // their snapshots.
 Status Migration::Impl::ConsistentPoint(const copy::SnapshotReadyFn& ready, std::stop_token stop) {
+  OSC_RETURN_IF_ERROR(EnsureControl());
   OSC_ASSIGN_OR_RETURN(auto marker_session, executor->OpenSession("checksum-marker"));
   Status locked = control->Execute("LOCK TABLES " + db::QuoteQualified(db(), table()) + " READ");
   if (!locked.ok()) return locked.WithContext("LOCK TABLES for the checksum");
@@ -723,7 +750,9 @@ Status Migration::Impl::Checksum() {
     Status s;
     for (int attempt = 0; attempt < options.cut_over.max_attempts; ++attempt) {
       s = ConsistentPoint(ready, stop);
-      if (s.ok() || (s.server_errno() != 1205 && !s.IsTimeout())) return s;
+      // Lock waits, and a server that went away (it may be restarting:
+      // EnsureControl reconnects on the next attempt), are worth another go.
+      if (s.ok() || (s.server_errno() != 1205 && !s.IsTimeout() && !db::IsRetryable(s.server_errno()))) return s;
       spdlog::warn("checksum consistent point attempt {} failed: {}", attempt + 1, s.ToString());
       if (!clock->SleepFor(options.cut_over.backoff_initial, stop)) return Status::Aborted("stopped");
     }
@@ -759,6 +788,7 @@ Status Migration::Impl::CutOver() {
   ctx.wait_for_marker = [this](const std::string& marker, Clock::SteadyTime deadline, std::stop_token stop) {
     return applier->WaitForMarker(marker, deadline, stop);
   };
+  OSC_RETURN_IF_ERROR(EnsureControl());
   ctx.own_session_ids = {control->thread_id()};
   applier->ExpectRename();
   cutover::CutOver co(options.cut_over, db(), table(), ctx);
@@ -791,7 +821,7 @@ void Migration::Impl::KeepHelpers() {
   auto session = executor->OpenSession("checkpoint");
   if (!session.ok()) return;
   if (Status w = WriteCheckpoint(**session); !w.ok()) spdlog::warn("final checkpoint not written: {}", w.ToString());
-  (void)changelog->WriteState(**session, std::string(kStoppedState) + " (resumable)");
+  (void)changelog->WriteState(**session, std::string(cutover::kStoppedState) + " (resumable)");
 }
 
 // Never touches the original table: only the helper tables this run made.

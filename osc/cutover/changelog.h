@@ -43,6 +43,11 @@ enum class RowId : uint64_t {
   kMarker = 4,
 };
 
+// The state a run writes when it stops and keeps its helper tables for a
+// resume ("stopped (resumable)"): a changelog whose state starts with this
+// belongs to no live run, however fresh its rows are.
+inline constexpr std::string_view kStoppedState = "stopped";
+
 // Column positions in row images of the changelog table.
 inline constexpr size_t kIdColumn = 0;
 inline constexpr size_t kKindColumn = 1;
