@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "db/connection.h"
+#include "tests/integration/cli_process.h"
 #include "tests/support/test_env.h"
 
 extern char** environ;
@@ -53,77 +54,7 @@ size_t Lines(const std::string& text) { return static_cast<size_t>(std::count(te
 
 // A child process with stdout/stderr captured in files (no pipe can fill up
 // and stall it) and stdin from /dev/null.
-class Child {
- public:
-  // Starts `program` with `args`; the environment is ours minus
-  // OSC_PASSWORD, plus `env`.
-  Child(const std::string& program, const std::vector<std::string>& args,
-        const std::map<std::string, std::string>& env = {}) {
-    char dir_template[] = "/tmp/osc-cli-test-XXXXXX";
-    dir_ = mkdtemp(dir_template);
-    std::vector<std::string> env_strings;
-    for (char** e = environ; *e != nullptr; ++e) {
-      const std::string kv(*e);
-      const std::string key = kv.substr(0, kv.find('='));
-      if (key != "OSC_PASSWORD" && env.count(key) == 0) env_strings.push_back(kv);
-    }
-    for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
-    std::vector<std::string> argv_strings = {program};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-    std::vector<char*> argv_ptrs, env_ptrs;
-    for (std::string& s : argv_strings) argv_ptrs.push_back(s.data());
-    for (std::string& s : env_strings) env_ptrs.push_back(s.data());
-    argv_ptrs.push_back(nullptr);
-    env_ptrs.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, (dir_ + "/out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, (dir_ + "/err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    start_ = Clock::now();
-    if (posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv_ptrs.data(), env_ptrs.data()) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-  }
-  ~Child() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    std::filesystem::remove_all(dir_);
-  }
-
-  pid_t pid() const { return pid_; }
-
-  // Waits (at most `limit`, then kills) and returns the exit code; -1 if it
-  // did not exit normally.
-  int Wait(std::chrono::seconds limit = std::chrono::seconds(60)) {
-    const auto deadline = Clock::now() + limit;
-    int status = 0;
-    while (waitpid(pid_, &status, WNOHANG) == 0) {
-      if (Clock::now() > deadline) {
-        kill(pid_, SIGKILL);
-        waitpid(pid_, &status, 0);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    exited_ = true;
-    elapsed_ = Clock::now() - start_;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
-  std::string out() const { return ReadFile(dir_ + "/out"); }
-  std::string err() const { return ReadFile(dir_ + "/err"); }
-  double seconds() const { return std::chrono::duration<double>(elapsed_).count(); }
-
- private:
-  std::string dir_;
-  pid_t pid_ = -1;
-  bool exited_ = false;
-  Clock::time_point start_;
-  Clock::duration elapsed_{};
-};
+using Child = osc::testing::OscProcess;
 
 // A TCP listener on 127.0.0.1 that accepts connections and never answers:
 // a client stays in the MySQL handshake until its own timeout.

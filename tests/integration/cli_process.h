@@ -69,6 +69,7 @@ class OscProcess {
                                      O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawn_file_actions_addopen(&actions, 2, (dir_ + "/err").c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    start_ = std::chrono::steady_clock::now();
     if (posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv_ptrs.data(), env_ptrs.data()) !=
         0)
       pid_ = -1;
@@ -103,9 +104,12 @@ class OscProcess {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     exited_ = true;
+    elapsed_ = std::chrono::steady_clock::now() - start_;
     code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return code_;
   }
+  // Seconds from the start to the end of the first Wait().
+  double seconds() const { return std::chrono::duration<double>(elapsed_).count(); }
 
   std::string out() const { return ReadWholeFile(dir_ + "/out"); }
   std::string err() const { return ReadWholeFile(dir_ + "/err"); }
@@ -115,6 +119,8 @@ class OscProcess {
   pid_t pid_ = -1;
   bool exited_ = false;
   int code_ = -1;
+  std::chrono::steady_clock::time_point start_{};
+  std::chrono::steady_clock::duration elapsed_{};
 };
 
 }  // namespace osc::testing
