@@ -170,7 +170,9 @@ Outcome RunMigration(const CliCommand& cmd, std::ostream& out, std::stop_token s
 
   if (s.ok()) {
     if (!options.execute) return Outcome{ExitCode::kSuccess, ""};
-    out << "osc: done: " << outcome.summary << report_note << "\n";
+    // With --progress=json stdout carries only JSON objects.
+    std::ostream& human = *mode == ProgressMode::kJson ? std::cerr : out;
+    human << "osc: done: " << outcome.summary << report_note << "\n";
     return Outcome{ExitCode::kSuccess, ""};
   }
   std::string line = code == ExitCode::kRefused ? "osc: refused: " : code == ExitCode::kAborted ? "osc: aborted: "

@@ -593,9 +593,10 @@ hooks::HookFacts Migration::Impl::Facts() const {
   hooks::HookFacts f;
   f.database = db();
   f.table = table();
-  if (report && report->helpers) {
-    f.shadow_table = helpers().shadow;
-    f.old_table = helpers().old;
+  // The names are known before the preflight ran (the startup hook).
+  if (auto names = schema::HelperNamesFor(table()); names.ok()) {
+    f.shadow_table = names->shadow;
+    f.old_table = names->old;
   }
   f.alter = options.alter;
   const ProgressSnapshot p = Snapshot();
