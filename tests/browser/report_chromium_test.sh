@@ -13,6 +13,8 @@
 set -euo pipefail
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# shellcheck source=tests/browser/chromium_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/chromium_lib.sh"
 
 arg="${1:-${OSC_BUILD_DIR:-build}}"
 if [[ -d "$arg" ]]; then test_bin="$arg/tests/osc_test"; else test_bin="$arg"; fi
@@ -41,34 +43,14 @@ OSC_REPORT_SAMPLE_PATH="$page" "$test_bin" --gtest_filter='HtmlReportSample.*' >
   { cat "$work/gtest.log" >&2; fail "the sample report could not be written"; }
 [[ -s "$page" ]] || fail "no report at $page"
 
-# No network, no profile state, no GPU: the page must render on its own.
-flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
-       --disable-component-update --disable-sync --disable-extensions --hide-scrollbars
-       --user-data-dir="$profile")
-
-timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$page" >"$work/dom.html" 2>"$work/chromium-dom.log" ||
-  { tail -20 "$work/chromium-dom.log" >&2; fail "chromium --dump-dom failed"; }
-
-count() { grep -o -- "$1" "$work/dom.html" | wc -l; }
-[[ "$(count '<svg ')" -eq 4 ]] || fail "expected 4 <svg> plots in the DOM, found $(count '<svg ')"
-for id in plot-rows plot-rate plot-backlog plot-lag; do
-  [[ "$(count "id=\"$id\"")" -eq 1 ]] || fail "plot $id missing from the DOM"
-done
+dump_dom "$page"
+check_plots
 [[ "$(count '<path d="M')" -ge 5 ]] || fail "expected a drawn line per series, found $(count '<path d="M')"
 [[ "$(count 'class="band"')" -ge 4 ]] || fail "no shaded throttle / cut-over bands"
 [[ "$(count 'class="marker"')" -ge 4 ]] || fail "no state-change markers"
 [[ "$(count '<script')" -eq 0 ]] || fail "the report must not contain scripts"
 grep -q 'osc report: shop.orders' "$work/dom.html" || fail "the header is missing"
 grep -q 'id="events"' "$work/dom.html" || fail "the events table is missing"
-
-png="$work/report.png"
-timeout 120 "$browser" "${flags[@]}" --window-size=1100,2000 --screenshot="$png" "file://$page" \
-  >"$work/chromium-shot.log" 2>&1 || { tail -20 "$work/chromium-shot.log" >&2; fail "chromium --screenshot failed"; }
-[[ -s "$png" ]] || fail "no screenshot written"
-[[ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" == "89504e470d0a1a0a" ]] || fail "the screenshot is not a PNG"
-# A blank 1100x2000 page compresses to a few KB; text, lines and shading
-# take far more.
-size="$(stat -c %s "$png")"
-[[ "$size" -gt 60000 ]] || fail "the screenshot is suspiciously small ($size bytes): blank page?"
+screenshot "$page" 60000
 
 echo "PASS: report renders in $("$browser" --version 2>/dev/null | head -1) (DOM: 4 plots; screenshot $size bytes)"

@@ -17,6 +17,8 @@
 set -euo pipefail
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# shellcheck source=tests/browser/chromium_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/chromium_lib.sh"
 skip() {
   if [[ -n "${CI:-}" ]]; then fail "$1"; fi
   echo "SKIP: $1; set CI=1 to make this a failure"
@@ -84,35 +86,15 @@ urls="$(sed 's#xmlns="http://www.w3.org/2000/svg"##g' "$page" | grep -Eoi 'https
 ! grep -Eqi '<script[^>]*src|<link[^>]*href|url\(|@import' "$page" || fail "the report loads an external resource"
 
 # --- the page in Chromium ------------------------------------------------------
-# No network, no profile state, no GPU: the page must render on its own.
-flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
-       --disable-component-update --disable-sync --disable-extensions --hide-scrollbars
-       --user-data-dir="$profile")
-
-timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$page" >"$work/dom.html" 2>"$work/chromium-dom.log" ||
-  { tail -20 "$work/chromium-dom.log" >&2; fail "chromium --dump-dom failed"; }
-
-count() { grep -o -- "$1" "$work/dom.html" | wc -l; }
-[[ "$(count '<svg ')" -eq 4 ]] || fail "expected 4 <svg> plots in the DOM, found $(count '<svg ')"
-for id in plot-rows plot-rate plot-backlog plot-lag; do
-  [[ "$(count "id=\"$id\"")" -eq 1 ]] || fail "plot $id missing from the DOM"
-done
+dump_dom "$page"
+check_plots
 # A line needs at least two points: a run this short must still have them.
 [[ "$(count '<path d="M[^"]*L')" -ge 2 ]] || fail "no plotted line with two or more points in the DOM"
 [[ "$(count 'class="marker"')" -ge 3 ]] || fail "expected state-change markers (copy, cut-over, done)"
 grep -q "osc report: $db.$table" "$work/dom.html" || fail "the header is missing"
 grep -qi 'success' "$work/dom.html" || fail "the outcome is missing from the page"
 grep -q 'id="events"' "$work/dom.html" || fail "the events table is missing"
-
-png="$work/report.png"
-timeout 120 "$browser" "${flags[@]}" --window-size=1100,2000 --screenshot="$png" "file://$page" \
-  >"$work/chromium-shot.log" 2>&1 || { tail -20 "$work/chromium-shot.log" >&2; fail "chromium --screenshot failed"; }
-[[ -s "$png" ]] || fail "no screenshot written"
-[[ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" == "89504e470d0a1a0a" ]] || fail "the screenshot is not a PNG"
-# A blank 1100x2000 page compresses to a few KB; text, lines and shading
-# take far more.
-size="$(stat -c %s "$png")"
-[[ "$size" -gt 60000 ]] || fail "the screenshot is suspiciously small ($size bytes): blank page?"
+screenshot "$page" 60000
 
 echo "PASS: a real run's report renders in $("$browser" --version 2>/dev/null | head -1)" \
   "(DOM: 4 plots, $(count 'class="marker"') markers; screenshot $size bytes)"
