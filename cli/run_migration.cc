@@ -6,6 +6,8 @@
 // Failures map onto the documented exit codes (cli/exit_codes.h); the last
 // line always says what state the server was left in.
 
+#include <algorithm>
+#include <atomic>
 #include <iostream>
 #include <mutex>
 #include <string>
@@ -113,9 +115,12 @@ Outcome RunMigration(const CliCommand& cmd, std::ostream& out, std::stop_token s
   const Clock::WallTime started_wall = clock->WallNow();
   const Clock::SteadyTime started = clock->Now();
   migration::MigrationHooks hooks;
+  std::atomic<int> attempts_seen{0};
+  Clock::WallTime cut_over_started{};
   hooks.on_progress = [&](const migration::ProgressSnapshot& p) {
     if (options.execute) po->Progress(p);
     recorder.OnProgress(p, clock->WallNow());
+    attempts_seen = p.cut_over_attempts;
   };
   hooks.on_state = [&](migration::State from, migration::State to) {
     // People see state changes as log lines already ("state: a -> b");
@@ -125,6 +130,18 @@ Outcome RunMigration(const CliCommand& cmd, std::ostream& out, std::stop_token s
                       std::chrono::duration_cast<std::chrono::milliseconds>(clock->Now() - started));
     }
     recorder.OnState(from, to, clock->WallNow());
+    // The report shows the cut-over phase as one band: its attempts as the
+    // progress samples counted them, and whether the swap happened.
+    if (to == migration::State::kCuttingOver) cut_over_started = clock->WallNow();
+    if (from == migration::State::kCuttingOver) {
+      report::CutOverAttempt a;
+      a.number = std::max(1, attempts_seen.load());
+      a.start = cut_over_started;
+      a.end = clock->WallNow();
+      a.ok = to == migration::State::kDone;
+      if (!a.ok) a.error = "the cut-over did not complete (state " + std::string(migration::ToString(to)) + ")";
+      recorder.OnCutOverAttempt(a);
+    }
   };
   migration::Migration m(options, nullptr, hooks);
   const Status s = m.Run(stop);
