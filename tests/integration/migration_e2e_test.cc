@@ -36,6 +36,28 @@ class MigrationE2eTest : public live::MigrationLiveTest {
     return o;
   }
 
+  // Runs `o` on one thread in small chunks and stops it once more than
+  // `rows` are copied: it must abort and keep its helper tables (with a
+  // checkpoint written every `checkpoint`) for a resume.
+  void StopAfterRows(MigrationOptions o, uint64_t rows, std::chrono::milliseconds checkpoint) {
+    o.copy.threads = 1;
+    o.copy.chunk_size = 100;
+    o.copy.max_chunk_size = 200;
+    o.progress_interval = 50ms;
+    o.checkpoint_interval = checkpoint;
+    std::stop_source stop;
+    MigrationHooks hooks;
+    hooks.on_progress = [&](const ProgressSnapshot& p) {
+      if (p.rows_copied > rows) stop.request_stop();
+    };
+    Migration first(o, nullptr, hooks);
+    Status s = first.Run(stop.get_token());
+    EXPECT_TRUE(s.IsAborted()) << s.ToString();
+    EXPECT_EQ(first.state(), State::kAborted);
+    ASSERT_TRUE(first.outcome().helpers_kept) << first.outcome().summary;
+    EXPECT_NE(first.outcome().summary.find("resume"), std::string::npos) << first.outcome().summary;
+  }
+
   // Columns (name, type, nullability, default, extra, charset, collation, order)
   // and indexes of a table, as comparable rows.
   db::QueryResult Definition(const std::string& table) {
@@ -240,25 +262,7 @@ TEST_F(MigrationE2eTest, StopDuringCopyKeepsResumableHelpersAndTheSameCommandFin
   tools::RandomWriter writer(MirrorWriter("stopped", 2, 200));
   ASSERT_TRUE(writer.Start().ok());
 
-  MigrationOptions o = Options("stopped", alter);
-  o.copy.threads = 1;
-  o.copy.chunk_size = 100;
-  o.copy.max_chunk_size = 200;
-  o.progress_interval = 50ms;
-  o.checkpoint_interval = 100ms;
-  std::stop_source stop;
-  MigrationHooks hooks;
-  hooks.on_progress = [&](const ProgressSnapshot& p) {
-    if (p.rows_copied > 4000) stop.request_stop();
-  };
-  {
-    Migration first(o, nullptr, hooks);
-    Status s = first.Run(stop.get_token());
-    EXPECT_TRUE(s.IsAborted()) << s.ToString();
-    EXPECT_EQ(first.state(), State::kAborted);
-    EXPECT_TRUE(first.outcome().helpers_kept);
-    EXPECT_NE(first.outcome().summary.find("resume"), std::string::npos) << first.outcome().summary;
-  }
+  ASSERT_NO_FATAL_FAILURE(StopAfterRows(Options("stopped", alter), 4000, 100ms));
   EXPECT_TRUE(TableExists("_stopped_osc_new"));
   EXPECT_TRUE(TableExists("_stopped_osc_log"));
   EXPECT_EQ(Rows("SHOW COLUMNS FROM stopped LIKE 'z'").rows.size(), 0u) << "the original must be untouched";
@@ -285,22 +289,7 @@ TEST_F(MigrationE2eTest, StopDuringCopyKeepsResumableHelpersAndTheSameCommandFin
 
 TEST_F(MigrationE2eTest, LeftoversOfAnotherAlterAreRefusedWithTheCleanupCommand) {
   ASSERT_TRUE(tools::CreateWorkloadTable(*conn_, kDb, "other", 20000).ok());
-  MigrationOptions o = Options("other", "ADD COLUMN a INT");
-  o.copy.threads = 1;
-  o.copy.chunk_size = 100;
-  o.copy.max_chunk_size = 200;
-  o.progress_interval = 50ms;
-  o.checkpoint_interval = 50ms;
-  std::stop_source stop;
-  MigrationHooks hooks;
-  hooks.on_progress = [&](const ProgressSnapshot& p) {
-    if (p.rows_copied > 2000) stop.request_stop();
-  };
-  {
-    Migration first(o, nullptr, hooks);
-    EXPECT_TRUE(first.Run(stop.get_token()).IsAborted());
-    ASSERT_TRUE(first.outcome().helpers_kept);
-  }
+  ASSERT_NO_FATAL_FAILURE(StopAfterRows(Options("other", "ADD COLUMN a INT"), 2000, 50ms));
   const auto before = Rows("CHECKSUM TABLE other");
   Migration second(Options("other", "ADD COLUMN b INT"), nullptr, {});
   Status s = second.Run({});
