@@ -93,6 +93,9 @@ const po::options_description& Flags() {
                               "needed); _<table>_osc_old only with --ok-to-drop-table")
         ("checksum", Switch(), "compare original and new table before the cut-over (default true)")
         ("skip-checksum", Switch(), "do not compare the tables before the cut-over")
+        ("checksum-after-copy", Switch(), "compare the tables only after the copy (default: the copied part "
+                                          "is compared during the copy, the rest and the rows changed since "
+                                          "after it)")
         ("attempt-instant-ddl", Switch(), "try ALGORITHM=INSTANT first when possible (default false)")
         ("replica-server-id", Text("ID"), "server id for reading the binlog; unique among replicas "
                                           "(default 0: derived from the process id)")
@@ -304,6 +307,8 @@ Status MapCopyAndCutOver(const po::variables_map& vm, migration::MigrationOption
     return Status::InvalidArgument("--checksum and --skip-checksum contradict each other");
   }
   o->checksum.enabled = checksum && !skip_checksum;
+  OSC_ASSIGN_OR_RETURN(const bool after_copy, GetBool(vm, "checksum-after-copy", false));
+  o->checksum.during_copy = !after_copy;
   return Status::Ok();
 }
 

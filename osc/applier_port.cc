@@ -101,6 +101,7 @@ class ApplierPort final : public ChangeApplier {
     c.shadow_table = s.shadow_table;
     c.changelog_table = s.changelog_table;
     c.options = s.options;
+    c.on_applied_keys = s.on_applied_keys;
     return c;
   }
 

@@ -16,6 +16,7 @@
 #include "db/connection.h"
 #include "db/errors.h"
 #include "db/quoting.h"
+#include "osc/copy/changed_keys.h"
 #include "osc/copy/checksum.h"
 #include "osc/copy/checksum_columns.h"
 #include "osc/copy/copier.h"
@@ -77,6 +78,20 @@ struct Migration::Impl {
   bool start_over = false;                 // leftovers without a checkpoint: drop them
   std::jthread checkpoint_thread;          // writes checkpoints during the copy
 
+  // ---- checksum during the copy (copy/changed_keys.h) ----
+  // Set when the tables may be compared part by part: every key the
+  // applier changes is recorded here.
+  std::unique_ptr<copy::ChangedKeys> changed_keys;
+  // Every key at or below this bound was compared equal at some consistent
+  // point after it was copied (and changed keys since are in changed_keys).
+  // Written by the compare thread, read after it is joined.
+  std::optional<copy::Bound> compared_upto;
+  uint64_t rows_compared_during_copy = 0;
+  // The part comparison found a difference or lost keys: compare the whole
+  // tables at the end instead.
+  bool compare_whole = false;
+  std::jthread compare_thread;  // runs CompareDuringCopy while the copier runs
+
   // ---- threads (owned here; joined by StopPipeline) ----
   std::stop_source pipeline;  // stops every background loop
   std::jthread applier_thread, heartbeat_thread, progress_thread, throttle_thread, control_thread;
@@ -137,7 +152,12 @@ struct Migration::Impl {
   Status Copy();
   Status CatchUp();
   Status Checksum();
-  Status ConsistentPoint(const copy::SnapshotReadyFn& ready, std::stop_token stop);
+  Status ConsistentPoint(const copy::SnapshotReadyFn& ready, std::stop_token stop,
+                         cutover::Session* lock_session = nullptr);
+  bool IncrementalChecksumAllowed(std::string* why) const;
+  Result<std::unique_ptr<copy::Checksummer>> MakeChecksummer() const;
+  void CompareDuringCopy(std::stop_token stop);
+  Result<bool> FinishIncrementalChecksum(copy::Checksummer& checksummer, const copy::ConsistentPointFn& point);
   Status CutOver();
   void StopPipeline();
   void DropHelpers();
@@ -511,6 +531,14 @@ Status Migration::Impl::StartStreaming() {
   setup.options = options.apply;
   setup.clock = clock;
   setup.reconnect_budget = options.reconnect_timeout;
+  if (std::string why; IncrementalChecksumAllowed(&why)) {
+    changed_keys = std::make_unique<copy::ChangedKeys>(options.checksum.max_changed_keys);
+    setup.on_applied_keys = [keys = changed_keys.get()](const std::vector<std::vector<std::string>>& k) {
+      keys->Add(k);
+    };
+  } else if (options.checksum.enabled && options.checksum.during_copy) {
+    spdlog::info("checksum: the tables are compared after the copy only: {}", why);
+  }
   OSC_ASSIGN_OR_RETURN(applier, internal::MakeApplier(setup, stream.get()));
 
   const std::stop_token st = pipeline.get_token();
@@ -689,7 +717,12 @@ Status Migration::Impl::Copy() {
   copier = std::make_unique<copy::Copier>(std::move(cc));
   if (control_bridge) control_bridge->AttachCopier(copier.get());
   StartCheckpointing();
+  if (changed_keys) compare_thread = std::jthread([this](std::stop_token st) { CompareDuringCopy(st); });
   Status s = resume ? copier->Resume(resume->copy, pipeline.get_token()) : copier->Run(pipeline.get_token());
+  if (compare_thread.joinable()) {
+    compare_thread.request_stop();
+    compare_thread.join();
+  }
   if (control_bridge) control_bridge->AttachCopier(nullptr);
   if (Status e = BackgroundError(); !e.ok()) return e;
   return s;
@@ -711,12 +744,16 @@ Status Migration::Impl::CatchUp() {
 // writes are held off the original just long enough for the applier to
 // apply everything before a marker and for the checksum sessions to open
 // their snapshots.
-Status Migration::Impl::ConsistentPoint(const copy::SnapshotReadyFn& ready, std::stop_token stop) {
-  OSC_RETURN_IF_ERROR(EnsureControl());
+Status Migration::Impl::ConsistentPoint(const copy::SnapshotReadyFn& ready, std::stop_token stop,
+                                        cutover::Session* lock_session) {
+  if (lock_session == nullptr) OSC_RETURN_IF_ERROR(EnsureControl());
+  auto execute = [this, lock_session](const std::string& sql) {
+    return lock_session != nullptr ? lock_session->Execute(sql) : control->Execute(sql);
+  };
   OSC_ASSIGN_OR_RETURN(auto marker_session, executor->OpenSession("checksum-marker"));
-  Status locked = control->Execute("LOCK TABLES " + db::QuoteQualified(db(), table()) + " READ");
+  Status locked = execute("LOCK TABLES " + db::QuoteQualified(db(), table()) + " READ");
   if (!locked.ok()) return locked.WithContext("LOCK TABLES for the checksum");
-  auto unlock = [this] { (void)control->Execute("UNLOCK TABLES"); };
+  auto unlock = [&execute] { (void)execute("UNLOCK TABLES"); };
   auto marker = changelog->WriteMarker(*marker_session, "checksum");
   if (!marker.ok()) {
     unlock();
@@ -729,12 +766,53 @@ Status Migration::Impl::ConsistentPoint(const copy::SnapshotReadyFn& ready, std:
   return s;
 }
 
-Status Migration::Impl::Checksum() {
-  if (!options.checksum.enabled) {
-    spdlog::warn("checksum skipped (--skip-checksum): the shadow is not compared with the original");
-    return Status::Ok();
+// Comparing part by part needs every later change of a compared row to
+// reach changed_keys. The applier's REPLACE also deletes rows that clash
+// with the new image on a UNIQUE key of the shadow; on the original the
+// same clash cannot happen without changing those rows too (so they are
+// recorded) as long as each UNIQUE key of the shadow is one of the
+// original's, over columns of unchanged definition. Otherwise (an added
+// UNIQUE key, a retyped key column) only the whole comparison at the end
+// is sound.
+bool Migration::Impl::IncrementalChecksumAllowed(std::string* why) const {
+  if (!options.checksum.enabled || !options.checksum.during_copy) {
+    *why = "disabled";
+    return false;
   }
-  OSC_RETURN_IF_ERROR(sm.TransitionTo(State::kChecksumming));
+  const schema::TableSchema& original = *report->table_schema;
+  const schema::TableSchema& shadow = *shadow_schema;
+  auto same_parts = [](const schema::Index& a, const schema::Index& b) {
+    if (a.columns.size() != b.columns.size()) return false;
+    for (size_t i = 0; i < a.columns.size(); ++i) {
+      if (a.columns[i].name != b.columns[i].name || a.columns[i].expression != b.columns[i].expression ||
+          a.columns[i].prefix_length != b.columns[i].prefix_length) {
+        return false;
+      }
+    }
+    return true;
+  };
+  for (const schema::Index& u : shadow.indexes) {
+    if (!u.unique) continue;
+    bool found = false;
+    for (const schema::Index& o : original.indexes) found = found || (o.unique && same_parts(o, u));
+    if (!found) {
+      *why = "the shadow has a UNIQUE key the original lacks (" + u.name + ")";
+      return false;
+    }
+    for (const schema::IndexColumn& part : u.columns) {
+      const schema::Column* a = original.FindColumn(part.name);
+      const schema::Column* b = shadow.FindColumn(part.name);
+      if (a == nullptr || b == nullptr || a->column_type != b->column_type || a->charset != b->charset ||
+          a->collation != b->collation) {
+        *why = "column " + part.name + " of UNIQUE key " + u.name + " changes its definition";
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+Result<std::unique_ptr<copy::Checksummer>> Migration::Impl::MakeChecksummer() const {
   copy::ChecksumConfig cc;
   cc.connection = SessionOptions();
   cc.database = db();
@@ -744,7 +822,98 @@ Status Migration::Impl::Checksum() {
   OSC_ASSIGN_OR_RETURN(cc.columns, copy::PlanChecksumColumns(*report->table_schema, *shadow_schema, *report->mapping));
   cc.chunk_size = options.checksum.chunk_size;
   cc.threads = options.copy.threads;
-  copy::Checksummer checksummer(std::move(cc));
+  return std::make_unique<copy::Checksummer>(std::move(cc));
+}
+
+// While the copier runs (it keeps about one core of a small server busy),
+// compares the part of the tables below the copy's low watermark, a part
+// at a time, on one more session: most of the checksum's reading then
+// overlaps the copy instead of following it. Each part needs a consistent
+// point, which holds writes to the original for a moment, so parts are
+// large (an eighth of the table or more), taken only while the applier is
+// nearly caught up (the lock lasts until it applies the marker) and the
+// copy is not throttled, and a busy table (lock wait over 1 s) just skips
+// one. Any difference or lost key leaves the whole comparison to the end.
+void Migration::Impl::CompareDuringCopy(std::stop_token stop) {
+  std::stop_source local;
+  std::stop_callback by_pipeline(pipeline.get_token(), [&local] { local.request_stop(); });
+  std::stop_callback by_owner(stop, [&local] { local.request_stop(); });
+  const std::stop_token st = local.get_token();
+  auto checksummer = MakeChecksummer();
+  if (!checksummer.ok()) {
+    spdlog::warn("checksum during the copy not started: {}", checksummer.status().ToString());
+    compare_whole = true;
+    return;
+  }
+  const uint64_t step = std::max<uint64_t>(options.checksum.chunk_size * 10, rows_estimated / 8);
+  uint64_t rows_at_last = 0;
+  while (clock->SleepFor(std::chrono::milliseconds(500), st)) {
+    const copy::CopyProgress progress = copier->progress();
+    if (progress.rows_copied < rows_at_last + step) continue;
+    if (applier->backlog() > 1000) continue;
+    if (throttle && throttle->throttler().ShouldPause()) continue;
+    const copy::Checkpoint cp = copier->checkpoint();
+    if (!cp.low_watermark || cp.complete) continue;  // a complete copy is compared by Checksum()
+    copy::KeyRange span;
+    if (compared_upto) span.lower = copy::Flip(*compared_upto);
+    span.upper = *cp.low_watermark;
+    auto lock_session = executor->OpenSession("checksum-lock");
+    if (!lock_session.ok() || !(*lock_session)->Execute("SET SESSION lock_wait_timeout = 1").ok()) continue;
+    copy::ConsistentPointFn point = [this, ls = lock_session->get()](const copy::SnapshotReadyFn& ready,
+                                                                    std::stop_token s) {
+      return ConsistentPoint(ready, s, ls);
+    };
+    auto part = (*checksummer)->RunPart(span, changed_keys.get(), 1, point, st);
+    if (!part.ok()) {
+      if (part.status().IsAborted()) return;
+      spdlog::info("checksum during the copy: a part was not compared ({}); trying later", part.status().ToString());
+      continue;
+    }
+    if (!part->ok() || part->keys_overflowed) {
+      spdlog::warn("checksum during the copy: {}; the whole tables will be compared after the copy",
+                   part->keys_overflowed ? "too many changed keys to track"
+                   : part->differences.empty() ? part->key_differences.front()
+                                               : part->differences.front().Describe());
+      compare_whole = true;
+      return;
+    }
+    compared_upto = *cp.low_watermark;
+    rows_compared_during_copy += part->original_rows;
+    rows_at_last = progress.rows_copied;
+    spdlog::info("checksum during the copy: {} more rows and {} changed keys match ({} rows so far)",
+                 part->original_rows, part->keys_compared, rows_compared_during_copy);
+  }
+}
+
+// The rest after a comparison during the copy: the rows above the last
+// compared bound plus the keys changed since, at one consistent point.
+// True when that settles it (the tables match); false when the whole
+// tables must be compared (a difference, lost keys).
+Result<bool> Migration::Impl::FinishIncrementalChecksum(copy::Checksummer& checksummer,
+                                                         const copy::ConsistentPointFn& point) {
+  copy::KeyRange span;
+  span.lower = copy::Flip(*compared_upto);
+  OSC_ASSIGN_OR_RETURN(copy::ChecksumReport rest,
+                       checksummer.RunPart(span, changed_keys.get(), 0, point, pipeline.get_token()));
+  if (!rest.ok() || rest.keys_overflowed) {
+    spdlog::warn("checksum: {}; comparing the whole tables",
+                 rest.keys_overflowed ? "too many changed keys to track"
+                 : rest.differences.empty() ? rest.key_differences.front()
+                                            : rest.differences.front().Describe());
+    return false;
+  }
+  spdlog::info("checksum: {} rows compared during the copy, {} rows and {} changed keys now; tables match",
+               rows_compared_during_copy, rest.original_rows, rest.keys_compared);
+  return true;
+}
+
+Status Migration::Impl::Checksum() {
+  if (!options.checksum.enabled) {
+    spdlog::warn("checksum skipped (--skip-checksum): the shadow is not compared with the original");
+    return Status::Ok();
+  }
+  OSC_RETURN_IF_ERROR(sm.TransitionTo(State::kChecksumming));
+  OSC_ASSIGN_OR_RETURN(std::unique_ptr<copy::Checksummer> checksummer, MakeChecksummer());
   // A lock timeout at the consistent point is retried: the table was busy
   // for a moment (the lock waited lock_wait_timeout at most).
   copy::ConsistentPointFn point = [this](const copy::SnapshotReadyFn& ready, std::stop_token stop) {
@@ -759,11 +928,17 @@ Status Migration::Impl::Checksum() {
     }
     return s;
   };
+  if (changed_keys && compared_upto && !compare_whole) {
+    Result<bool> settled = FinishIncrementalChecksum(*checksummer, point);
+    if (Status e = BackgroundError(); !e.ok()) return e;
+    if (!settled.ok()) return settled.status();
+    if (*settled) return Status::Ok();
+  }
   copy::RecopyFn recopy = [this](const copy::KeyRange& range, std::stop_token stop) {
     return copier->RecopyRange(range, stop);
   };
   copy::ChecksumReport last;
-  Status s = copy::ChecksumAndRepair(checksummer, point, recopy, options.checksum.max_repairs,
+  Status s = copy::ChecksumAndRepair(*checksummer, point, recopy, options.checksum.max_repairs,
                                      pipeline.get_token(), &last);
   if (s.ok()) spdlog::info("checksum: {} chunks, {} rows, tables match", last.chunks, last.original_rows);
   if (Status e = BackgroundError(); !e.ok()) return e;

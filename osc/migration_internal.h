@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "binlog/change_stream.h"
 #include "common/clock.h"
@@ -59,6 +61,8 @@ struct ApplierSetup {
   Clock* clock = nullptr;
   // How long lost or refused connections are retried (a server restart).
   std::chrono::milliseconds reconnect_budget{0};
+  // Every key the applier changed in the shadow (ApplierConfig).
+  std::function<void(const std::vector<std::vector<std::string>>&)> on_applied_keys;
 };
 
 // Builds the production applier over `stream` (which it consumes).

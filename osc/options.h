@@ -82,6 +82,14 @@ struct ChecksumOptions {
   // A chunk that differs is re-copied and checked again at most this often
   // before the migration fails.
   int max_repairs = 1;
+  // Compare the copied part of the tables during the copy, in a few large
+  // parts, and only the rest (plus the rows changed since) before the
+  // cut-over; the result is the same comparison at the last consistent
+  // point (see osc/copy/changed_keys.h). --checksum-after-copy turns it off.
+  bool during_copy = true;
+  // Changed keys remembered between parts; past this, the whole tables
+  // are compared after the copy instead.
+  size_t max_changed_keys = 200000;
 };
 
 // What pauses the row copy (throttle/). The binlog applier never pauses:

@@ -177,6 +177,7 @@ Status Applier::Flush(std::stop_token stop) {
   if (!del.empty()) statements.push_back(std::move(del));
   if (!rep.empty()) statements.push_back(std::move(rep));
   OSC_RETURN_IF_ERROR(writer_->ApplyTransaction(statements, stop));
+  if (config_.on_applied_keys) config_.on_applied_keys(batch_.Keys());
   const size_t applied = batch_.size();
   batch_.Clear();
   {

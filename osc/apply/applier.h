@@ -89,6 +89,10 @@ struct ApplierConfig {
   migration::ApplyOptions options;
   // Apply a partial batch when the feed has been idle this long.
   std::chrono::milliseconds idle_flush{50};
+  // When set, called on the applier thread with every key a batch deleted
+  // or wrote, after the batch committed and before its position is
+  // published (so a marker's waiter sees every key before the marker).
+  std::function<void(const std::vector<KeyLiterals>&)> on_applied_keys;
 };
 
 class Applier {

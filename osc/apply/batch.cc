@@ -47,6 +47,13 @@ void Batch::Clear() {
   sequence_ = 0;
 }
 
+std::vector<KeyLiterals> Batch::Keys() const {
+  std::vector<KeyLiterals> out;
+  out.reserve(keys_.size());
+  for (const auto& entry : keys_) out.push_back(entry.first);
+  return out;
+}
+
 std::vector<KeyLiterals> Batch::DeletedKeys() const {
   std::vector<std::pair<uint64_t, const KeyLiterals*>> order;
   for (const auto& [key, state] : keys_) {

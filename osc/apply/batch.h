@@ -56,6 +56,8 @@ class Batch {
   // removed) and final images (ordered by each key's last change).
   std::vector<KeyLiterals> DeletedKeys() const;
   std::vector<const std::vector<std::string>*> FinalImages() const;
+  // Every key the batch deletes or writes (in literal order).
+  std::vector<KeyLiterals> Keys() const;
 
   // The statements applying the batch (empty strings for a part with
   // nothing to do). `shadow` is the quoted, qualified shadow table name.

@@ -45,10 +45,28 @@ Result<Sums> ReadSums(db::Connection& conn, const std::string& sql) {
 // One Compare call: hands out ranges, compares them, collects the report.
 class CompareRun {
  public:
-  CompareRun(const ChecksumConfig& config, const std::vector<KeyRange>* fixed, db::Connection* producer,
-             std::atomic<uint64_t>& checked)
+  CompareRun(const ChecksumConfig& config, const std::vector<KeyRange>* fixed, const KeyRange& span,
+             db::Connection* producer, std::atomic<uint64_t>& checked)
       : config_(config), fixed_(fixed), producer_(producer), checked_(checked) {
-    if (fixed_ == nullptr) chunker_.emplace(config.key, Original(), KeyRange{});
+    if (fixed_ == nullptr) chunker_.emplace(config.key, Original(), span);
+    for (const ChecksumColumn& c : config_.columns.columns) {
+      original_exprs_.push_back(c.original_expr);
+      shadow_exprs_.push_back(c.shadow_expr);
+      original_nulls_.push_back(c.original_null.empty() ? c.original_expr : c.original_null);
+      shadow_nulls_.push_back(c.shadow_null.empty() ? c.shadow_expr : c.shadow_null);
+    }
+  }
+
+  // Changed keys to compare after the ranges, in batches. Call before the
+  // workers start.
+  void SetKeys(const std::vector<KeyValue>& keys, bool overflowed) {
+    report_.keys_compared = keys.size();
+    report_.keys_overflowed = overflowed;
+    for (size_t i = 0; i < keys.size(); i += kKeysPerQuery) {
+      const size_t end = std::min(keys.size(), i + kKeysPerQuery);
+      key_batches_.emplace_back(keys.begin() + static_cast<std::ptrdiff_t>(i),
+                                keys.begin() + static_cast<std::ptrdiff_t>(end));
+    }
   }
 
   void Worker(db::Connection& conn, std::stop_token stop);
@@ -62,11 +80,19 @@ class CompareRun {
   TableRef Shadow() const { return TableRef{config_.database, config_.shadow_table, config_.key.shadow_index_name}; }
   Result<std::optional<std::pair<size_t, KeyRange>>> NextRange();
   Status CompareRange(db::Connection& conn, size_t seq, const KeyRange& range);
+  Status CompareKeys(db::Connection& conn, const std::vector<KeyValue>& keys);
+
+  // Point lookups per query: enough to amortise the round trip, small
+  // enough that one statement stays short.
+  static constexpr size_t kKeysPerQuery = 500;
 
   const ChecksumConfig& config_;
   const std::vector<KeyRange>* const fixed_;
   db::Connection* const producer_;
   std::atomic<uint64_t>& checked_;
+  std::vector<std::string> original_exprs_, shadow_exprs_, original_nulls_, shadow_nulls_;
+  std::vector<std::vector<KeyValue>> key_batches_;  // set before the workers start
+  std::atomic<size_t> next_key_batch_{0};
 
   std::mutex producer_mu_;
   std::optional<RangeChunker> chunker_;  // guarded by producer_mu_
@@ -93,14 +119,10 @@ Result<std::optional<std::pair<size_t, KeyRange>>> CompareRun::NextRange() {
 }
 
 Status CompareRun::CompareRange(db::Connection& conn, size_t seq, const KeyRange& range) {
-  std::vector<std::string> original_exprs;
-  std::vector<std::string> shadow_exprs;
-  for (const ChecksumColumn& c : config_.columns.columns) {
-    original_exprs.push_back(c.original_expr);
-    shadow_exprs.push_back(c.shadow_expr);
-  }
-  OSC_ASSIGN_OR_RETURN(Sums original, ReadSums(conn, ChecksumQuery(config_.key, Original(), original_exprs, range)));
-  OSC_ASSIGN_OR_RETURN(Sums shadow, ReadSums(conn, ChecksumQuery(config_.key, Shadow(), shadow_exprs, range)));
+  OSC_ASSIGN_OR_RETURN(Sums original, ReadSums(conn, ChecksumQuery(config_.key, Original(), original_exprs_, range,
+                                                                   original_nulls_)));
+  OSC_ASSIGN_OR_RETURN(Sums shadow,
+                       ReadSums(conn, ChecksumQuery(config_.key, Shadow(), shadow_exprs_, range, shadow_nulls_)));
   checked_.fetch_add(1, std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(mu_);
   ++report_.chunks;
@@ -111,18 +133,39 @@ Status CompareRun::CompareRange(db::Connection& conn, size_t seq, const KeyRange
   return Status::Ok();
 }
 
+Status CompareRun::CompareKeys(db::Connection& conn, const std::vector<KeyValue>& keys) {
+  OSC_ASSIGN_OR_RETURN(Sums original, ReadSums(conn, ChecksumKeysQuery(config_.key, Original(), original_exprs_,
+                                                                       original_nulls_, keys)));
+  OSC_ASSIGN_OR_RETURN(Sums shadow, ReadSums(conn, ChecksumKeysQuery(config_.key, Shadow(), shadow_exprs_,
+                                                                     shadow_nulls_, keys)));
+  if (original.rows != shadow.rows || original.crc != shadow.crc) {
+    std::string first;
+    for (size_t c = 0; c < keys.front().size(); ++c) first += (c == 0 ? "" : ", ") + keys.front()[c];
+    std::lock_guard<std::mutex> lock(mu_);
+    report_.key_differences.push_back(std::to_string(keys.size()) + " changed keys from (" + first +
+                                      "): original " + std::to_string(original.rows) + " rows crc " + original.crc +
+                                      ", shadow " + std::to_string(shadow.rows) + " rows crc " + shadow.crc);
+  }
+  return Status::Ok();
+}
+
 void CompareRun::Worker(db::Connection& conn, std::stop_token stop) {
+  auto fail = [this](const Status& s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (first_error_.ok()) first_error_ = s.WithContext("checksum");
+    stop_all_.request_stop();
+  };
   while (!stop.stop_requested()) {
     Result<std::optional<std::pair<size_t, KeyRange>>> next = NextRange();
     Status s = next.ok() ? Status::Ok() : next.status();
-    if (s.ok() && !next->has_value()) return;
+    if (s.ok() && !next->has_value()) break;
     if (s.ok()) s = CompareRange(conn, (*next)->first, (*next)->second);
-    if (!s.ok()) {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (first_error_.ok()) first_error_ = s.WithContext("checksum");
-      stop_all_.request_stop();
-      return;
-    }
+    if (!s.ok()) return fail(s);
+  }
+  while (!stop.stop_requested()) {
+    const size_t i = next_key_batch_.fetch_add(1, std::memory_order_relaxed);
+    if (i >= key_batches_.size()) return;
+    if (Status s = CompareKeys(conn, key_batches_[i]); !s.ok()) return fail(s);
   }
 }
 
@@ -145,21 +188,35 @@ std::string ChunkDifference::Describe() const {
 Checksummer::Checksummer(ChecksumConfig config) : config_(std::move(config)) {}
 
 Result<ChecksumReport> Checksummer::Run(const ConsistentPointFn& consistent_point, std::stop_token stop) {
-  return Compare(nullptr, consistent_point, stop);
+  return Compare(Work{}, consistent_point, stop);
+}
+
+Result<ChecksumReport> Checksummer::RunPart(const KeyRange& span, ChangedKeys* changed, int threads,
+                                            const ConsistentPointFn& consistent_point, std::stop_token stop) {
+  OSC_RETURN_IF_ERROR(ValidateRange(config_.key, span));
+  Work work;
+  work.span = span;
+  work.changed = changed;
+  work.threads = threads;
+  return Compare(work, consistent_point, stop);
 }
 
 Result<ChecksumReport> Checksummer::Recheck(const std::vector<KeyRange>& ranges,
                                             const ConsistentPointFn& consistent_point, std::stop_token stop) {
   for (const KeyRange& r : ranges) OSC_RETURN_IF_ERROR(ValidateRange(config_.key, r));
-  return Compare(&ranges, consistent_point, stop);
+  Work work;
+  work.fixed = &ranges;
+  return Compare(work, consistent_point, stop);
 }
 
-Result<ChecksumReport> Checksummer::Compare(const std::vector<KeyRange>* fixed,
-                                            const ConsistentPointFn& consistent_point, std::stop_token stop) {
+Result<ChecksumReport> Checksummer::Compare(const Work& work, const ConsistentPointFn& consistent_point,
+                                            std::stop_token stop) {
+  const std::vector<KeyRange>* const fixed = work.fixed;
+  const int threads = work.threads > 0 ? work.threads : config_.threads;
   for (const std::string* name : {&config_.database, &config_.table, &config_.shadow_table}) {
     OSC_RETURN_IF_ERROR(db::ValidateIdentifier(*name));
   }
-  if (config_.key.columns.empty() || config_.columns.columns.empty() || config_.threads < 1) {
+  if (config_.key.columns.empty() || config_.columns.columns.empty() || threads < 1) {
     return Status::InvalidArgument("checksum needs a key, at least one column and one thread");
   }
   for (const std::string& note : config_.columns.excluded) spdlog::info("checksum: {}", note);
@@ -169,7 +226,7 @@ Result<ChecksumReport> Checksummer::Compare(const std::vector<KeyRange>* fixed,
   // round trips, and the original is locked while snapshot_ready runs.
   // Session 0 plans the chunks (in the same snapshot, so its counts match
   // what the workers read); a re-check of fixed ranges needs no planner.
-  const int sessions = config_.threads + (fixed == nullptr ? 1 : 0);
+  const int sessions = threads + (fixed == nullptr ? 1 : 0);
   const db::ConnectionOptions options =
       internal::WithInitStatements(config_.connection, internal::SnapshotSessionStatements());
   std::vector<db::Connection> conns;
@@ -179,20 +236,34 @@ Result<ChecksumReport> Checksummer::Compare(const std::vector<KeyRange>* fixed,
     conns.push_back(std::move(c).value());
   }
   int snapshots_started = 0;
+  ChangedKeys::Taken changed;
   const SnapshotReadyFn snapshot_ready = [&]() -> Status {
     for (db::Connection& c : conns) {
       OSC_RETURN_IF_ERROR(c.Execute(kStartSnapshot));
       ++snapshots_started;
     }
+    // Under the lock, with everything before the marker applied: exactly
+    // the keys changed before this point (changed_keys.h).
+    if (work.changed != nullptr) changed = work.changed->Take();
     OSC_SYNC_POINT("checksum:snapshots_started");
     return Status::Ok();
   };
-  OSC_RETURN_IF_ERROR(consistent_point(snapshot_ready, stop).WithContext("checksum consistent point"));
+  Status point = consistent_point(snapshot_ready, stop).WithContext("checksum consistent point");
+  // Keys taken but not compared go back, so a later point compares them.
+  auto put_back = [&] {
+    if (work.changed != nullptr) work.changed->PutBack(std::move(changed));
+  };
+  if (!point.ok()) {
+    put_back();
+    return point;
+  }
   if (snapshots_started != sessions) {
+    put_back();
     return Status::Internal("the consistent point returned without starting the checksum snapshots");
   }
 
-  CompareRun run(config_, fixed, fixed == nullptr ? &conns.front() : nullptr, chunks_checked_);
+  CompareRun run(config_, fixed, work.span, fixed == nullptr ? &conns.front() : nullptr, chunks_checked_);
+  run.SetKeys(std::move(changed.keys), changed.overflowed);
   std::stop_callback forward(stop, [&run] { run.Stop(); });
   {
     std::vector<std::jthread> workers;
@@ -200,7 +271,9 @@ Result<ChecksumReport> Checksummer::Compare(const std::vector<KeyRange>* fixed,
       workers.emplace_back([&run, &conn = conns[i], token = run.token()] { run.Worker(conn, token); });
     }
   }  // joins; the snapshots end when the sessions close
-  return run.Finish(stop.stop_requested());
+  Result<ChecksumReport> result = run.Finish(stop.stop_requested());
+  if (!result.ok()) put_back();
+  return result;
 }
 
 Status ChecksumAndRepair(Checksummer& checksummer, const ConsistentPointFn& consistent_point,

@@ -40,6 +40,7 @@
 #include "common/result.h"
 #include "common/status.h"
 #include "db/connection_options.h"
+#include "osc/copy/changed_keys.h"
 #include "osc/copy/checksum_columns.h"
 #include "osc/copy/key_range.h"
 
@@ -83,7 +84,13 @@ struct ChecksumReport {
   uint64_t chunks = 0;         // chunks compared
   uint64_t original_rows = 0;  // rows of the original in those chunks
   std::vector<ChunkDifference> differences;  // in key order
-  bool ok() const { return differences.empty(); }
+  // RunPart only: changed keys compared, batches of them that differ
+  // (described), and whether the changed-key set had overflowed (then the
+  // part says nothing about rows outside its span).
+  uint64_t keys_compared = 0;
+  std::vector<std::string> key_differences;
+  bool keys_overflowed = false;
+  bool ok() const { return differences.empty() && key_differences.empty(); }
 };
 
 class Checksummer {
@@ -100,12 +107,27 @@ class Checksummer {
   Result<ChecksumReport> Recheck(const std::vector<KeyRange>& ranges, const ConsistentPointFn& consistent_point,
                                  std::stop_token stop);
 
+  // Compares the rows in `span` (chunk by chunk; open ends allowed) and,
+  // when `changed` is given, the keys taken from it at the consistent
+  // point (changed_keys.h), with `threads` workers (0: config.threads).
+  // Used to compare the copied part of the tables during the copy and the
+  // rest at the end. Same errors as Run; differences are in the report
+  // (range differences can be repaired like Run's, key differences only
+  // by comparing the whole tables).
+  Result<ChecksumReport> RunPart(const KeyRange& span, ChangedKeys* changed, int threads,
+                                 const ConsistentPointFn& consistent_point, std::stop_token stop);
+
   // Chunks compared so far by the current or last call.
   uint64_t chunks_checked() const { return chunks_checked_.load(std::memory_order_relaxed); }
 
  private:
-  Result<ChecksumReport> Compare(const std::vector<KeyRange>* fixed, const ConsistentPointFn& consistent_point,
-                                 std::stop_token stop);
+  struct Work {
+    const std::vector<KeyRange>* fixed = nullptr;  // these ranges, or
+    KeyRange span;                                 // this span in chunks
+    ChangedKeys* changed = nullptr;                // plus these keys
+    int threads = 0;
+  };
+  Result<ChecksumReport> Compare(const Work& work, const ConsistentPointFn& consistent_point, std::stop_token stop);
 
   const ChecksumConfig config_;
   std::atomic<uint64_t> chunks_checked_{0};

@@ -176,8 +176,10 @@ Result<ChecksumColumns> PlanChecksumColumns(const schema::TableSchema& original,
                              "): no exact conversion to compare with; left out of the checksum");
       continue;
     }
+    // CAST(v AS BINARY) and CRC32 of it are NULL exactly when v is.
     out.columns.push_back(ChecksumColumn{to->name, Hashable(pair->original, IsLarge(from) || IsLarge(*to)),
-                                         Hashable(pair->shadow, IsLarge(from) || IsLarge(*to))});
+                                         Hashable(pair->shadow, IsLarge(from) || IsLarge(*to)), pair->original,
+                                         pair->shadow});
   }
   if (out.columns.empty()) {
     return Status::InvalidArgument("no column of " + original.name + " can be compared with the shadow table");

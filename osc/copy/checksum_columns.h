@@ -52,6 +52,10 @@ struct ChecksumColumn {
   std::string name;           // in the shadow table, for messages
   std::string original_expr;  // SQL over the original's columns
   std::string shadow_expr;    // SQL over the shadow's columns
+  // NULL exactly when the expr above is, and cheaper to evaluate (the
+  // value before CAST/CRC32); the checksum's null flags test these.
+  std::string original_null;
+  std::string shadow_null;
 };
 
 struct ChecksumColumns {

@@ -76,17 +76,44 @@ std::string DeleteRangeStatement(const KeySpec& key, const TableRef& shadow, con
   return "DELETE FROM " + db::QuoteQualified(shadow.database, shadow.table) + Where(key, range);
 }
 
-std::string ChecksumQuery(const KeySpec& key, const TableRef& table, const std::vector<std::string>& exprs,
-                          const KeyRange& range) {
+namespace {
+
+std::string ChecksumSelect(const std::vector<std::string>& exprs, const std::vector<std::string>& null_exprs) {
   std::string values;
   std::string null_flags;
-  for (const std::string& e : exprs) {
-    values += e + ", ";
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    values += exprs[i] + ", ";
     if (!null_flags.empty()) null_flags += ", ";
-    null_flags += "ISNULL(" + e + ")";
+    null_flags += "ISNULL(" + (null_exprs.size() == exprs.size() ? null_exprs[i] : exprs[i]) + ")";
   }
   return "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#', " + values + "CONCAT(" + null_flags +
-         ")))), 0) FROM " + FromClause(table) + Where(key, range);
+         ")))), 0) FROM ";
+}
+
+}  // namespace
+
+std::string ChecksumQuery(const KeySpec& key, const TableRef& table, const std::vector<std::string>& exprs,
+                          const KeyRange& range, const std::vector<std::string>& null_exprs) {
+  return ChecksumSelect(exprs, null_exprs) + FromClause(table) + Where(key, range);
+}
+
+std::string ChecksumKeysQuery(const KeySpec& key, const TableRef& table, const std::vector<std::string>& exprs,
+                              const std::vector<std::string>& null_exprs, const std::vector<KeyValue>& keys) {
+  std::string where;
+  if (key.columns.size() == 1) {
+    where = db::QuoteIdentifier(key.columns.front().name) + " IN (";
+    for (size_t i = 0; i < keys.size(); ++i) where += (i == 0 ? "" : ", ") + keys[i].front();
+    where += ")";
+  } else {
+    for (size_t i = 0; i < keys.size(); ++i) {
+      where += i == 0 ? "(" : " OR (";
+      for (size_t c = 0; c < key.columns.size(); ++c) {
+        where += (c == 0 ? "" : " AND ") + db::QuoteIdentifier(key.columns[c].name) + " = " + keys[i][c];
+      }
+      where += ")";
+    }
+  }
+  return ChecksumSelect(exprs, null_exprs) + db::QuoteQualified(table.database, table.table) + " WHERE " + where;
 }
 
 }  // namespace osc::copy

@@ -76,7 +76,18 @@ std::string DeleteRangeStatement(const KeySpec& key, const TableRef& shadow, con
 // CONCAT(ISNULL(e1), ISNULL(e2), ...)))), 0) FROM table WHERE <range>.
 // `exprs` are SQL expressions over the table's columns (at least one).
 // CONCAT_WS skips NULLs, so the trailing ISNULL flags tell NULL from ''.
+// `null_exprs`, when given (one per expr), are tested by ISNULL instead:
+// a cheaper expression that is NULL exactly when its expr is (the column
+// itself rather than the CRC32 of its bytes).
 std::string ChecksumQuery(const KeySpec& key, const TableRef& table, const std::vector<std::string>& exprs,
-                          const KeyRange& range);
+                          const KeyRange& range, const std::vector<std::string>& null_exprs = {});
+
+// The same sums over the rows whose key is one of `keys` (at least one),
+// each a key value as the binlog applier renders it (one literal per key
+// column): `k` IN (1, 2) for a one-column key, (`a` = 1 AND `b` = 2) OR
+// ... for a composite one. No index hint: the IN list is a set of point
+// lookups on the key either way.
+std::string ChecksumKeysQuery(const KeySpec& key, const TableRef& table, const std::vector<std::string>& exprs,
+                              const std::vector<std::string>& null_exprs, const std::vector<KeyValue>& keys);
 
 }  // namespace osc::copy
