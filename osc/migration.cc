@@ -845,9 +845,11 @@ void Migration::Impl::CompareDuringCopy(std::stop_token stop) {
     compare_whole = true;
     return;
   }
-  const uint64_t step = std::max<uint64_t>(options.checksum.chunk_size * 10, rows_estimated / 8);
+  const uint64_t step = options.checksum.during_copy_step_rows > 0
+                            ? options.checksum.during_copy_step_rows
+                            : std::max<uint64_t>(options.checksum.chunk_size * 10, rows_estimated / 8);
   uint64_t rows_at_last = 0;
-  while (clock->SleepFor(std::chrono::milliseconds(500), st)) {
+  while (clock->SleepFor(std::chrono::milliseconds(100), st)) {
     const copy::CopyProgress progress = copier->progress();
     if (progress.rows_copied < rows_at_last + step) continue;
     if (applier->backlog() > 1000) continue;
@@ -932,7 +934,10 @@ Status Migration::Impl::Checksum() {
     Result<bool> settled = FinishIncrementalChecksum(*checksummer, point);
     if (Status e = BackgroundError(); !e.ok()) return e;
     if (!settled.ok()) return settled.status();
-    if (*settled) return Status::Ok();
+    if (*settled) {
+      outcome.rows_compared_during_copy = rows_compared_during_copy;
+      return Status::Ok();
+    }
   }
   copy::RecopyFn recopy = [this](const copy::KeyRange& range, std::stop_token stop) {
     return copier->RecopyRange(range, stop);

@@ -59,6 +59,9 @@ struct MigrationOutcome {
   // Set when this run continued an earlier one: the rows that run had
   // copied (from its checkpoint).
   std::optional<uint64_t> resumed_rows;
+  // Rows the checksum compared during the copy (the rest was compared
+  // before the cut-over); 0 when it compared everything after the copy.
+  uint64_t rows_compared_during_copy = 0;
   // One paragraph for people: what was done, where the old table is, or
   // why it stopped and what state the server is in.
   std::string summary;

@@ -90,6 +90,9 @@ struct ChecksumOptions {
   // Changed keys remembered between parts; past this, the whole tables
   // are compared after the copy instead.
   size_t max_changed_keys = 200000;
+  // Rows copied between two parts compared during the copy; 0: an eighth
+  // of the estimated rows, at least 10 checksum chunks.
+  uint64_t during_copy_step_rows = 0;
 };
 
 // What pauses the row copy (throttle/). The binlog applier never pauses:

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "osc/copy/changed_keys.h"
 #include "tests/integration/copy_live_util.h"
 
 namespace osc::copy::testing {
@@ -123,6 +124,68 @@ TEST_F(ChecksumLiveTest, ConsistentPointThatSkipsTheSnapshotIsAnInternalError) {
   Result<ChecksumReport> timeout = sums.Run(
       [](const SnapshotReadyFn&, std::stop_token) { return Status::Timeout("lock wait"); }, std::stop_token());
   EXPECT_TRUE(timeout.status().IsTimeout());
+}
+
+// A part (RunPart): only the rows inside the span count, plus the changed
+// keys taken at the consistent point, which are compared wherever they are.
+TEST_F(ChecksumLiveTest, PartComparesItsSpanAndTheChangedKeysTakenAtThePoint) {
+  const Prepared p = CopiedTable("sum_part", 3000);
+  Exec("UPDATE " + Q(p.shadow) + " SET label = 'tampered' WHERE id = 100");
+  Checksummer sums(SumConfig(p));
+  ChangedKeys changed(100);
+  // (1000, 2000]: the tampered row is outside, so the part matches.
+  const KeyRange middle{Bound{{"1000"}, false}, Bound{{"2000"}, true}};
+  Result<ChecksumReport> r = sums.RunPart(middle, &changed, 2, LockedPoint(p.table), std::stop_token());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->ok());
+  EXPECT_EQ(r->original_rows, 1000u);
+  EXPECT_EQ(r->keys_compared, 0u);
+
+  // Key 100 recorded as changed: the same part now finds it, and takes it.
+  changed.Add({{"100"}, {"1500"}});
+  r = sums.RunPart(middle, &changed, 1, LockedPoint(p.table), std::stop_token());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->keys_compared, 2u);
+  ASSERT_EQ(r->key_differences.size(), 1u);
+  EXPECT_THAT(r->key_differences[0], HasSubstr("2 changed keys"));
+  EXPECT_TRUE(r->differences.empty());
+  EXPECT_EQ(changed.size(), 0u);
+
+  // A key that exists in only one table differs by count.
+  Exec("DELETE FROM " + Q(p.shadow) + " WHERE id = 2500");
+  changed.Add({{"2500"}, {"99999"}});
+  r = sums.RunPart(middle, &changed, 1, LockedPoint(p.table), std::stop_token());
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->key_differences.size(), 1u);
+  EXPECT_THAT(r->key_differences[0], HasSubstr("original 1 rows"));
+  EXPECT_THAT(r->key_differences[0], HasSubstr("shadow 0 rows"));
+
+  // The span's open upper end reaches rows beyond the original's last key.
+  Exec("INSERT INTO " + Q(p.shadow) + " (id, label) VALUES (999999, 'extra')");
+  r = sums.RunPart(KeyRange{Bound{{"2600"}, false}, std::nullopt}, &changed, 2, LockedPoint(p.table),
+                   std::stop_token());
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->differences.size(), 1u);
+  EXPECT_FALSE(r->differences[0].range.upper.has_value());
+}
+
+// Keys taken at a point whose comparison then fails are not lost: the next
+// Take has them again.
+TEST_F(ChecksumLiveTest, KeysOfAFailedPartGoBack) {
+  const Prepared p = CopiedTable("sum_putback", 100);
+  Checksummer sums(SumConfig(p));
+  ChangedKeys changed(100);
+  changed.Add({{"5"}, {"6"}});
+  Result<ChecksumReport> r = sums.RunPart(
+      KeyRange{}, &changed, 1, [](const SnapshotReadyFn&, std::stop_token) { return Status::Timeout("busy"); },
+      std::stop_token());
+  EXPECT_TRUE(r.status().IsTimeout());
+  EXPECT_EQ(changed.size(), 2u);
+  // The point ran (keys taken) but a query then failed: the shadow is gone.
+  Exec("DROP TABLE " + Q(p.shadow));
+  r = sums.RunPart(KeyRange{}, &changed, 1, LockedPoint(p.table), std::stop_token());
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(changed.size(), 2u);
 }
 
 // Every retype the checksum converts: the copy equals the direct ALTER,

@@ -75,6 +75,18 @@ TEST(ApplyBatch, KeyChangeDeletesOldKeyAndWritesNew) {
   EXPECT_EQ(o.images, Keys{"2=a"});
 }
 
+// Keys() is what the checksum compares again later (changed_keys.h): the
+// old key of a key change must be in it as well as the new one.
+TEST(ApplyBatch, KeysListsEveryKeyWrittenOrDeleted) {
+  Batch batch(false);
+  for (const RowChange& c : {Ins("3", "a"), Upd("1", "2", "b"), Del("5")}) ASSERT_TRUE(batch.TryAdd(c));
+  Keys keys;
+  for (const KeyLiterals& k : batch.Keys()) keys.push_back(k[0]);
+  EXPECT_EQ(keys, (Keys{"1", "2", "3", "5"}));
+  batch.Clear();
+  EXPECT_TRUE(batch.Keys().empty());
+}
+
 TEST(ApplyBatch, KeyChangedBackAndForthEndsAtOriginalKey) {
   Outcome o = Collapse({Upd("1", "2", "a"), Upd("2", "1", "b")});
   EXPECT_EQ(o.deleted, Keys{"2"});

@@ -75,6 +75,28 @@ TEST(ChecksumQueryTest, HashesValuesPlusNullFlags) {
             "FROM `d`.`t` FORCE INDEX (`PRIMARY`) WHERE (`id` > 0)");
 }
 
+TEST(ChecksumQueryTest, NullFlagsTestTheCheaperExpressionsWhenGiven) {
+  EXPECT_EQ(ChecksumQuery(IdKey(), TableRef{"d", "t", "PRIMARY"}, {"CAST(`id` AS BINARY)", "CRC32(CAST(`v` AS BINARY))"},
+                          KeyRange{}, {"`id`", "`v`"}),
+            "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#', CAST(`id` AS BINARY), CRC32(CAST(`v` AS BINARY)), "
+            "CONCAT(ISNULL(`id`), ISNULL(`v`))))), 0) FROM `d`.`t` FORCE INDEX (`PRIMARY`)");
+}
+
+TEST(ChecksumKeysQueryTest, OneColumnKeyUsesAnInList) {
+  EXPECT_EQ(ChecksumKeysQuery(IdKey(), TableRef{"d", "s", "PRIMARY"}, {"CAST(`v` AS BINARY)"}, {"`v`"},
+                              {{"3"}, {"-7"}}),
+            "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#', CAST(`v` AS BINARY), CONCAT(ISNULL(`v`))))), 0) "
+            "FROM `d`.`s` WHERE `id` IN (3, -7)");
+}
+
+TEST(ChecksumKeysQueryTest, CompositeKeyUsesOneConjunctionPerKey) {
+  KeySpec key{{KeyColumn{"a", KeyKind::kInteger, "", ""}, KeyColumn{"b w", KeyKind::kBinary, "", ""}}, "PRIMARY",
+              "PRIMARY"};
+  EXPECT_EQ(ChecksumKeysQuery(key, TableRef{"d", "t", "PRIMARY"}, {"`x`"}, {}, {{"1", "_binary X'00'"}, {"2", "X'01'"}}),
+            "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#', `x`, CONCAT(ISNULL(`x`))))), 0) FROM `d`.`t` "
+            "WHERE (`a` = 1 AND `b w` = _binary X'00') OR (`a` = 2 AND `b w` = X'01')");
+}
+
 // Original (id, b, g, gone) -> shadow (id, b2 renamed from b, added z,
 // generated g).
 alter::ColumnMapping Mapping() {
