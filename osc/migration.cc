@@ -91,6 +91,10 @@ struct Migration::Impl {
   // tables at the end instead.
   bool compare_whole = false;
   std::jthread compare_thread;  // runs CompareDuringCopy while the copier runs
+  // Set while a part's consistent point holds the original locked: the
+  // copier starts no new chunk meanwhile.
+  std::atomic<bool> hold_copy_for_checksum{false};
+  uint64_t applied_at_last_point = 0;  // compare thread only
 
   // ---- threads (owned here; joined by StopPipeline) ----
   std::stop_source pipeline;  // stops every background loop
@@ -704,7 +708,7 @@ Status Migration::Impl::Copy() {
   cc.clock = clock;
   // Rule 7: the copy yields to the applier (and stops with the pipeline).
   cc.gate = [this](std::stop_token stop) -> Status {
-    while (applier->backlog() > options.copy.max_apply_backlog) {
+    while (applier->backlog() > options.copy.max_apply_backlog || hold_copy_for_checksum.load()) {
       if (Status e = BackgroundError(); !e.ok()) return e;
       if (!clock->SleepFor(std::chrono::milliseconds(20), stop)) return Status::Aborted("copy stopped");
     }
@@ -751,6 +755,39 @@ Status Migration::Impl::ConsistentPoint(const copy::SnapshotReadyFn& ready, std:
     return lock_session != nullptr ? lock_session->Execute(sql) : control->Execute(sql);
   };
   OSC_ASSIGN_OR_RETURN(auto marker_session, executor->OpenSession("checksum-marker"));
+  // During the copy (a lock session of its own) writers must not wait for
+  // the binlog reader to work through the copy's own row events: catch up
+  // first without the lock, hold new chunks back while locked, and give
+  // the marker under the lock only a short while (the part is skipped and
+  // tried later if it does not arrive in time).
+  std::chrono::milliseconds marker_budget = options.cut_over.lock_timeout;
+  struct HoldCopy {
+    std::atomic<bool>* flag = nullptr;
+    ~HoldCopy() {
+      if (flag != nullptr) flag->store(false);
+    }
+  } hold;
+  if (lock_session != nullptr) {
+    // Under writes, also let the chunks in flight finish first, so the
+    // reader is not behind their row events when the lock is taken; idle,
+    // nobody waits for the lock and the copy goes on.
+    const bool writes = applier->applied() != applied_at_last_point;
+    hold.flag = &hold_copy_for_checksum;
+    hold.flag->store(true);
+    if (writes) {
+      const auto until = clock->Now() + std::chrono::seconds(2);
+      while (copier->progress().chunks_in_flight > 0 && clock->Now() < until) {
+        if (!clock->SleepFor(std::chrono::milliseconds(5), stop)) return Status::Aborted("stopped");
+      }
+    } else {
+      hold.flag->store(false);
+    }
+    OSC_ASSIGN_OR_RETURN(std::string before, changelog->WriteMarker(*marker_session, "checksum-catch-up"));
+    OSC_RETURN_IF_ERROR(applier->WaitForMarker(before, clock->Now() + std::chrono::seconds(2), stop));
+    hold.flag->store(true);
+    applied_at_last_point = applier->applied();
+    marker_budget = std::chrono::milliseconds(150);
+  }
   Status locked = execute("LOCK TABLES " + db::QuoteQualified(db(), table()) + " READ");
   if (!locked.ok()) return locked.WithContext("LOCK TABLES for the checksum");
   auto unlock = [&execute] { (void)execute("UNLOCK TABLES"); };
@@ -759,7 +796,7 @@ Status Migration::Impl::ConsistentPoint(const copy::SnapshotReadyFn& ready, std:
     unlock();
     return marker.status();
   }
-  const auto deadline = clock->Now() + options.cut_over.lock_timeout;
+  const auto deadline = clock->Now() + marker_budget;
   Status s = applier->WaitForMarker(*marker, deadline, stop);
   if (s.ok()) s = ready();
   unlock();
@@ -868,7 +905,11 @@ void Migration::Impl::CompareDuringCopy(std::stop_token stop) {
     auto part = (*checksummer)->RunPart(span, changed_keys.get(), 1, point, st);
     if (!part.ok()) {
       if (part.status().IsAborted()) return;
+      // Typically the lock waited its second behind a transaction on the
+      // table: try again only after another step of copying, so a busy
+      // table sees such waits rarely.
       spdlog::info("checksum during the copy: a part was not compared ({}); trying later", part.status().ToString());
+      rows_at_last = progress.rows_copied;
       continue;
     }
     if (!part->ok() || part->keys_overflowed) {

@@ -13,6 +13,10 @@
 //      outer ends, so shadow rows beyond the original's first or last key
 //      are compared too): COUNT(*) and BIT_XOR(CRC32(CONCAT_WS(...))) over
 //      the columns both tables have (checksum_columns.h).
+// RunPart compares a span of the key space plus the keys the applier
+// changed since the previous consistent point (changed_keys.h): the
+// orchestrator compares the copied part during the copy and the rest at
+// the end, so every row is compared after its last change.
 // A chunk that differs is reported; the orchestrator re-copies it
 // (Copier::RecopyRange) and re-checks it with a new consistent point
 // (Recheck). ChecksumAndRepair does exactly that loop.

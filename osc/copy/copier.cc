@@ -53,6 +53,7 @@ struct Copier::Shared {
   std::atomic<uint64_t> chunk_size{0};
   std::atomic<int64_t> last_chunk_ms{0};
   std::atomic<uint64_t> retries{0};
+  std::atomic<int> chunks_in_flight{0};
 };
 
 namespace {
@@ -213,7 +214,9 @@ void CopyRun::Worker(std::stop_token stop, uint64_t worker_id) {
     if (!job.ok()) return Fail(job.status());
     if (!job->has_value()) return;
     OSC_SYNC_POINT("copy:before_chunk");
+    shared_.chunks_in_flight.fetch_add(1);
     Status s = CopyJob(session, **job, stop);
+    shared_.chunks_in_flight.fetch_sub(1);
     if (!s.ok()) return Fail(std::move(s));
   }
 }
@@ -394,6 +397,7 @@ CopyProgress Copier::progress() const {
   p.retries = shared_->retries.load(std::memory_order_relaxed);
   p.threads = shared_->target_threads.load(std::memory_order_relaxed);
   p.active_threads = shared_->active_workers.load(std::memory_order_relaxed);
+  p.chunks_in_flight = shared_->chunks_in_flight.load(std::memory_order_relaxed);
   return p;
 }
 

@@ -124,6 +124,8 @@ struct CopyProgress {
   // Workers running now: lags `threads` while surplus workers finish
   // their chunk, and is 0 outside Run/Resume.
   int active_threads = 0;
+  // Workers inside a chunk's statement now (past the gate).
+  int chunks_in_flight = 0;
 };
 
 class CopyRun;
