@@ -64,6 +64,11 @@ class ApplierPort final : public ChangeApplier {
   uint64_t applied() const override { return applier_.rows_applied(); }
   void ExpectRename() override { applier_.ExpectRename(); }
   binlog::Checkpoint applied_position() const override { return applier_.applied_position(); }
+  bool HoldAfter(const binlog::BinlogPosition& position) override { return applier_.HoldAfter(position); }
+  Status WaitHolding(std::chrono::milliseconds timeout, std::stop_token stop) override {
+    return applier_.WaitHolding(timeout, stop);
+  }
+  void Release() override { applier_.Release(); }
 
   Status WaitForMarker(const std::string& marker, Clock::SteadyTime deadline, std::stop_token stop) override {
     std::unique_lock lock(mu_);

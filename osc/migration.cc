@@ -91,6 +91,14 @@ struct Migration::Impl {
   // tables at the end instead.
   bool compare_whole = false;
   std::jthread compare_thread;  // runs CompareDuringCopy while the copier runs
+  // Parts come from the copier's chunk log (Copier::TakeCopiedChunks)
+  // until it cannot be trusted; chunks taken and not compared yet wait in
+  // pending_chunks. Compare thread, then Checksum() after the join.
+  bool chunks_from_copier = false;
+  std::vector<copy::KeyRange> pending_chunks;
+  // Parts use lock-free split points (SplitPoint) until the server turns
+  // out not to report its snapshots' binlog positions (MySQL).
+  bool split_points = true;
   // Set while a part's consistent point holds the original locked: the
   // copier starts no new chunk meanwhile.
   std::atomic<bool> hold_copy_for_checksum{false};
@@ -158,6 +166,8 @@ struct Migration::Impl {
   Status Checksum();
   Status ConsistentPoint(const copy::SnapshotReadyFn& ready, std::stop_token stop,
                          cutover::Session* lock_session = nullptr);
+  Status SplitPoint(const std::string& file, uint64_t offset, const copy::SnapshotReadyFn& shadow_ready,
+                    std::stop_token stop);
   bool IncrementalChecksumAllowed(std::string* why) const;
   Result<std::unique_ptr<copy::Checksummer>> MakeChecksummer() const;
   void CompareDuringCopy(std::stop_token stop);
@@ -721,7 +731,11 @@ Status Migration::Impl::Copy() {
   copier = std::make_unique<copy::Copier>(std::move(cc));
   if (control_bridge) control_bridge->AttachCopier(copier.get());
   StartCheckpointing();
-  if (changed_keys) compare_thread = std::jthread([this](std::stop_token st) { CompareDuringCopy(st); });
+  if (changed_keys) {
+    chunks_from_copier = true;
+    copier->KeepChunkLog(true);
+    compare_thread = std::jthread([this](std::stop_token st) { CompareDuringCopy(st); });
+  }
   Status s = resume ? copier->Resume(resume->copy, pipeline.get_token()) : copier->Run(pipeline.get_token());
   if (compare_thread.joinable()) {
     compare_thread.request_stop();
@@ -803,6 +817,31 @@ Status Migration::Impl::ConsistentPoint(const copy::SnapshotReadyFn& ready, std:
   return s;
 }
 
+// The orchestrator's half of a lock-free consistent point (MariaDB; see
+// copy::SplitPointFn): the applier stops right after the binlog position
+// of the original's snapshot, the shadow's snapshot is taken there, and
+// the applier goes on. Writers to the original never wait; the applier
+// pauses for the few milliseconds shadow_ready takes.
+Status Migration::Impl::SplitPoint(const std::string& file, uint64_t offset,
+                                   const copy::SnapshotReadyFn& shadow_ready, std::stop_token stop) {
+  OSC_ASSIGN_OR_RETURN(auto session, executor->OpenSession("checksum-marker"));
+  // The reader may already have handed the applier a transaction that is
+  // in the binlog but was not yet visible to the snapshot: then this
+  // position is behind the shadow, and the part waits for another try.
+  if (!applier->HoldAfter(binlog::BinlogPosition{file, offset})) {
+    return Status::FailedPrecondition("the binlog applier is already past the snapshot's position");
+  }
+  struct ReleaseOnExit {
+    internal::ChangeApplier* applier;
+    ~ReleaseOnExit() { applier->Release(); }
+  } release{applier.get()};
+  // The applier stops at the first event after the position: make sure
+  // one comes (a marker row), even on an idle server.
+  OSC_RETURN_IF_ERROR(changelog->WriteMarker(*session, "checksum-split").status());
+  OSC_RETURN_IF_ERROR(applier->WaitHolding(std::chrono::seconds(5), stop));
+  return shadow_ready();
+}
+
 // Comparing part by part needs every later change of a compared row to
 // reach changed_keys. The applier's REPLACE also deletes rows that clash
 // with the new image on a UNIQUE key of the shadow; on the original the
@@ -863,48 +902,100 @@ Result<std::unique_ptr<copy::Checksummer>> Migration::Impl::MakeChecksummer() co
 }
 
 // While the copier runs (it keeps about one core of a small server busy),
-// compares the part of the tables below the copy's low watermark, a part
-// at a time, on one more session: most of the checksum's reading then
-// overlaps the copy instead of following it. Each part needs a consistent
-// point, which holds writes to the original for a moment, so parts are
-// large (an eighth of the table or more), taken only while the applier is
-// nearly caught up (the lock lasts until it applies the marker) and the
-// copy is not throttled, and a busy table (lock wait over 1 s) just skips
-// one. Any difference or lost key leaves the whole comparison to the end.
+// compares the part of the tables the copy has finished (its chunks, or
+// the span below its low watermark), a part at a time, on one more
+// session: most of the checksum's reading then overlaps the copy instead
+// of following it. Each part needs a consistent point, which holds writes
+// to the original for a moment (see ConsistentPoint), so parts are taken
+// only while the applier is nearly caught up and the copy is not
+// throttled, are few under writes, and a busy table (lock wait over 1 s)
+// just skips one. Any difference or lost key leaves the whole comparison
+// to the end.
 void Migration::Impl::CompareDuringCopy(std::stop_token stop) {
+  // `st` ends the waits between parts (the copy is over, or the pipeline
+  // stops); a part under way only stops with the pipeline: when the copy
+  // ends it finishes, so its reading is not thrown away.
   std::stop_source local;
   std::stop_callback by_pipeline(pipeline.get_token(), [&local] { local.request_stop(); });
   std::stop_callback by_owner(stop, [&local] { local.request_stop(); });
   const std::stop_token st = local.get_token();
+  const std::stop_token part_stop = pipeline.get_token();
   auto checksummer = MakeChecksummer();
   if (!checksummer.ok()) {
     spdlog::warn("checksum during the copy not started: {}", checksummer.status().ToString());
     compare_whole = true;
+    copier->KeepChunkLog(false);
     return;
   }
-  const uint64_t step = options.checksum.during_copy_step_rows > 0
-                            ? options.checksum.during_copy_step_rows
-                            : std::max<uint64_t>(options.checksum.chunk_size * 10, rows_estimated / 8);
+  // With split points, or without writes, a part holds nobody up and the
+  // copy goes on, so parts are small and the rest left for the end is
+  // small too. A locking part under writes holds the copy until its chunks
+  // in flight commit (ConsistentPoint), so those parts are few.
+  auto step = [this] {
+    if (options.checksum.during_copy_step_rows > 0) return options.checksum.during_copy_step_rows;
+    const bool writes = applier->applied() != applied_at_last_point && !split_points;
+    return writes ? std::max<uint64_t>(options.checksum.chunk_size * 10, rows_estimated / 12)
+                  : std::max<uint64_t>(options.checksum.chunk_size * 3, rows_estimated / 32);
+  };
   uint64_t rows_at_last = 0;
   while (clock->SleepFor(std::chrono::milliseconds(100), st)) {
     const copy::CopyProgress progress = copier->progress();
-    if (progress.rows_copied < rows_at_last + step) continue;
+    if (progress.rows_copied < rows_at_last + step()) continue;
     if (applier->backlog() > 1000) continue;
     if (throttle && throttle->throttler().ShouldPause()) continue;
     const copy::Checkpoint cp = copier->checkpoint();
     if (!cp.low_watermark || cp.complete) continue;  // a complete copy is compared by Checksum()
+    // The copier's own chunks when it keeps them (no planning queries),
+    // else the span up to the low watermark.
+    std::optional<copy::Bound> new_upto;
+    if (chunks_from_copier) {
+      auto taken = copier->TakeCopiedChunks();
+      if (taken) {
+        for (auto& r : *taken) pending_chunks.push_back(std::move(r));
+        if (pending_chunks.empty()) continue;
+        if (!compared_upto) pending_chunks.front().lower.reset();  // rows below the first key too
+        new_upto = pending_chunks.back().upper;
+      } else {
+        chunks_from_copier = false;  // a resumed copy: spans from here on
+        pending_chunks.clear();
+      }
+    }
     copy::KeyRange span;
-    if (compared_upto) span.lower = copy::Flip(*compared_upto);
-    span.upper = *cp.low_watermark;
+    if (!chunks_from_copier) {
+      if (compared_upto) span.lower = copy::Flip(*compared_upto);
+      span.upper = *cp.low_watermark;
+      new_upto = *cp.low_watermark;
+    }
+    if (!new_upto) continue;
     auto lock_session = executor->OpenSession("checksum-lock");
     if (!lock_session.ok() || !(*lock_session)->Execute("SET SESSION lock_wait_timeout = 1").ok()) continue;
     copy::ConsistentPointFn point = [this, ls = lock_session->get()](const copy::SnapshotReadyFn& ready,
                                                                     std::stop_token s) {
       return ConsistentPoint(ready, s, ls);
     };
-    auto part = (*checksummer)->RunPart(span, changed_keys.get(), 1, point, st);
+    Result<copy::ChecksumReport> part = Status::NotSupported("");
+    if (chunks_from_copier && split_points) {
+      copy::SplitPointFn split = [this](const std::string& file, uint64_t offset,
+                                        const copy::SnapshotReadyFn& ready, std::stop_token s) {
+        return SplitPoint(file, offset, ready, s);
+      };
+      part = (*checksummer)->RunRangesAt(pending_chunks, changed_keys.get(), split, part_stop);
+      if (part.status().code() == Status::Code::kNotSupported) {
+        split_points = false;
+        spdlog::info("checksum during the copy: {}; parts lock the table for a moment instead",
+                     part.status().message());
+        continue;
+      }
+    } else if (chunks_from_copier) {
+      part = (*checksummer)->RunRanges(pending_chunks, changed_keys.get(), 1, point, part_stop);
+    } else {
+      part = (*checksummer)->RunPart(span, changed_keys.get(), 1, point, part_stop);
+    }
     if (!part.ok()) {
       if (part.status().IsAborted()) return;
+      // The applier ran ahead of the snapshot (a race of a few
+      // milliseconds): try again at the next poll, with a new snapshot.
+      if (part.status().code() == Status::Code::kFailedPrecondition) continue;
       // Typically the lock waited its second behind a transaction on the
       // table: try again only after another step of copying, so a busy
       // table sees such waits rarely.
@@ -918,9 +1009,11 @@ void Migration::Impl::CompareDuringCopy(std::stop_token stop) {
                    : part->differences.empty() ? part->key_differences.front()
                                                : part->differences.front().Describe());
       compare_whole = true;
+      copier->KeepChunkLog(false);
       return;
     }
-    compared_upto = *cp.low_watermark;
+    compared_upto = *new_upto;
+    pending_chunks.clear();
     rows_compared_during_copy += part->original_rows;
     rows_at_last = progress.rows_copied;
     spdlog::info("checksum during the copy: {} more rows and {} changed keys match ({} rows so far)",
@@ -934,10 +1027,22 @@ void Migration::Impl::CompareDuringCopy(std::stop_token stop) {
 // tables must be compared (a difference, lost keys).
 Result<bool> Migration::Impl::FinishIncrementalChecksum(copy::Checksummer& checksummer,
                                                          const copy::ConsistentPointFn& point) {
-  copy::KeyRange span;
-  span.lower = copy::Flip(*compared_upto);
-  OSC_ASSIGN_OR_RETURN(copy::ChecksumReport rest,
-                       checksummer.RunPart(span, changed_keys.get(), 0, point, pipeline.get_token()));
+  std::optional<std::vector<copy::KeyRange>> chunks;
+  if (chunks_from_copier) chunks = copier->TakeCopiedChunks();
+  copy::ChecksumReport rest;
+  if (chunks) {
+    // The copy is complete: every chunk not compared yet, then the keys
+    // above the last one (rows the applier inserted past the copy range).
+    std::vector<copy::KeyRange> ranges = std::move(pending_chunks);
+    for (auto& r : *chunks) ranges.push_back(std::move(r));
+    const copy::Bound last = ranges.empty() ? *compared_upto : *ranges.back().upper;
+    ranges.push_back(copy::KeyRange{copy::Flip(last), std::nullopt});
+    OSC_ASSIGN_OR_RETURN(rest, checksummer.RunRanges(ranges, changed_keys.get(), 0, point, pipeline.get_token()));
+  } else {
+    copy::KeyRange span;
+    span.lower = copy::Flip(*compared_upto);
+    OSC_ASSIGN_OR_RETURN(rest, checksummer.RunPart(span, changed_keys.get(), 0, point, pipeline.get_token()));
+  }
   if (!rest.ok() || rest.keys_overflowed) {
     spdlog::warn("checksum: {}; comparing the whole tables",
                  rest.keys_overflowed ? "too many changed keys to track"

@@ -45,6 +45,11 @@ class ChangeApplier {
   // Every change before this position is applied to the shadow (committed).
   // Empty file name before the first event was handled.
   virtual binlog::Checkpoint applied_position() const = 0;
+  // apply::Applier::HoldAfter / WaitHolding / Release: the applier stops
+  // right after `position` until released (lock-free consistent points).
+  virtual bool HoldAfter(const binlog::BinlogPosition& position) = 0;
+  virtual Status WaitHolding(std::chrono::milliseconds timeout, std::stop_token stop) = 0;
+  virtual void Release() = 0;
 };
 
 struct ApplierSetup {

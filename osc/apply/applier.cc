@@ -56,6 +56,7 @@ Status Applier::Loop(std::stop_token stop) {
       OSC_RETURN_IF_ERROR(Flush(stop));
       continue;
     }
+    OSC_RETURN_IF_ERROR(HoldBefore(**next, stop));
     bool done = false;
     OSC_RETURN_IF_ERROR(Handle(**next, stop, &done));
     if (done) return Status::Ok();
@@ -218,6 +219,58 @@ uint64_t Applier::batches_applied() const {
 Status Applier::status() const {
   std::lock_guard lock(mu_);
   return error_;
+}
+
+namespace {
+
+// Does an event ending at `c` end after `p`?
+bool EndsAfter(const binlog::Checkpoint& c, const binlog::BinlogPosition& p) {
+  if (c.restart.file.empty()) return false;  // nothing taken yet
+  const int f = CompareFiles(c.restart.file, p.file);
+  return f > 0 || (f == 0 && c.handled > p.offset);
+}
+
+}  // namespace
+
+bool Applier::HoldAfter(const binlog::BinlogPosition& position) {
+  std::lock_guard lock(mu_);
+  // Every event HoldBefore let through so far is at or before `position`,
+  // and every later one is checked against it under this mutex.
+  if (EndsAfter(last_taken_, position)) return false;
+  hold_after_ = position;
+  holding_ = false;
+  return true;
+}
+
+void Applier::Release() {
+  std::lock_guard lock(mu_);
+  hold_after_.reset();
+  holding_ = false;
+  cv_.notify_all();
+}
+
+Status Applier::WaitHolding(std::chrono::milliseconds timeout, std::stop_token stop) {
+  return Wait([this] { return holding_; }, timeout, stop);
+}
+
+// The event ends after the hold position: apply what came before it, say
+// so, and wait for Release (or stop, or an error elsewhere).
+Status Applier::HoldBefore(const binlog::ChangeEvent& event, std::stop_token stop) {
+  {
+    std::lock_guard lock(mu_);
+    if (!hold_after_ || !EndsAfter(event.checkpoint, *hold_after_)) {
+      last_taken_ = event.checkpoint;
+      return Status::Ok();
+    }
+  }
+  OSC_RETURN_IF_ERROR(Flush(stop));
+  std::unique_lock lock(mu_);
+  holding_ = true;
+  cv_.notify_all();
+  cv_.wait(lock, stop, [this] { return !hold_after_.has_value(); });
+  holding_ = false;
+  last_taken_ = event.checkpoint;
+  return stop.stop_requested() ? Status::Aborted("applier stopped") : Status::Ok();
 }
 
 bool Applier::Reached(const binlog::BinlogPosition& position) const {

@@ -131,6 +131,19 @@ class Applier {
   void ExpectMarker(const std::string& marker);
   Status WaitForMarker(const std::string& marker, std::chrono::milliseconds timeout, std::stop_token stop = {});
 
+  // Holding, for a consistent point without locks: after HoldAfter(p) the
+  // applier applies events that end at or before `p` as usual, and on the
+  // first event that ends after it, applies everything before that event
+  // and waits (the shadow then reflects exactly the binlog up to `p`)
+  // until Release(). Returns false, changing nothing, when the applier
+  // already took an event that ends after `p` (it cannot go back: try
+  // again with a later position). WaitHolding returns OK once it waits (an
+  // event after `p` must arrive: write one), Timeout, Aborted or the
+  // sticky error.
+  bool HoldAfter(const binlog::BinlogPosition& position);
+  Status WaitHolding(std::chrono::milliseconds timeout, std::stop_token stop = {});
+  void Release();
+
  private:
   Status Loop(std::stop_token stop);
   Status Handle(const binlog::ChangeEvent& event, std::stop_token stop, bool* done);
@@ -140,6 +153,7 @@ class Applier {
   void Publish(const binlog::Checkpoint& position);
   Status Wait(const std::function<bool()>& done, std::chrono::milliseconds timeout, std::stop_token stop);
   bool Reached(const binlog::BinlogPosition& position) const;
+  Status HoldBefore(const binlog::ChangeEvent& event, std::stop_token stop);
 
   const ApplierConfig config_;
   const RowMapper mapper_;
@@ -163,6 +177,9 @@ class Applier {
   bool expect_rename_ = false;       // GUARDED_BY(mu_)
   std::set<std::string> expected_markers_;  // GUARDED_BY(mu_)
   std::set<std::string> seen_markers_;      // GUARDED_BY(mu_)
+  std::optional<binlog::BinlogPosition> hold_after_;  // GUARDED_BY(mu_)
+  bool holding_ = false;                    // GUARDED_BY(mu_)
+  binlog::Checkpoint last_taken_;           // GUARDED_BY(mu_): the last event let through
 };
 
 }  // namespace osc::apply

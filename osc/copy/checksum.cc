@@ -69,7 +69,10 @@ class CompareRun {
     }
   }
 
-  void Worker(db::Connection& conn, std::stop_token stop);
+  // Reads the original through `conn` and the shadow through `shadow`
+  // (the same session, or one whose snapshot was taken at the point that
+  // matches conn's: RunRangesAt).
+  void Worker(db::Connection& conn, db::Connection& shadow, std::stop_token stop);
   // The report, or the first error (Aborted if stopped without one).
   Result<ChecksumReport> Finish(bool stopped);
   std::stop_token token() const { return stop_all_.get_token(); }
@@ -79,8 +82,8 @@ class CompareRun {
   TableRef Original() const { return TableRef{config_.database, config_.table, config_.key.index_name}; }
   TableRef Shadow() const { return TableRef{config_.database, config_.shadow_table, config_.key.shadow_index_name}; }
   Result<std::optional<std::pair<size_t, KeyRange>>> NextRange();
-  Status CompareRange(db::Connection& conn, size_t seq, const KeyRange& range);
-  Status CompareKeys(db::Connection& conn, const std::vector<KeyValue>& keys);
+  Status CompareRange(db::Connection& conn, db::Connection& shadow_conn, size_t seq, const KeyRange& range);
+  Status CompareKeys(db::Connection& conn, db::Connection& shadow_conn, const std::vector<KeyValue>& keys);
 
   // Point lookups per query: enough to amortise the round trip, small
   // enough that one statement stays short.
@@ -118,11 +121,11 @@ Result<std::optional<std::pair<size_t, KeyRange>>> CompareRun::NextRange() {
   return Next(std::make_pair(next_seq_++, std::move(chunk->range)));
 }
 
-Status CompareRun::CompareRange(db::Connection& conn, size_t seq, const KeyRange& range) {
+Status CompareRun::CompareRange(db::Connection& conn, db::Connection& shadow_conn, size_t seq, const KeyRange& range) {
   OSC_ASSIGN_OR_RETURN(Sums original, ReadSums(conn, ChecksumQuery(config_.key, Original(), original_exprs_, range,
                                                                    original_nulls_)));
   OSC_ASSIGN_OR_RETURN(Sums shadow,
-                       ReadSums(conn, ChecksumQuery(config_.key, Shadow(), shadow_exprs_, range, shadow_nulls_)));
+                       ReadSums(shadow_conn, ChecksumQuery(config_.key, Shadow(), shadow_exprs_, range, shadow_nulls_)));
   checked_.fetch_add(1, std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(mu_);
   ++report_.chunks;
@@ -133,10 +136,10 @@ Status CompareRun::CompareRange(db::Connection& conn, size_t seq, const KeyRange
   return Status::Ok();
 }
 
-Status CompareRun::CompareKeys(db::Connection& conn, const std::vector<KeyValue>& keys) {
+Status CompareRun::CompareKeys(db::Connection& conn, db::Connection& shadow_conn, const std::vector<KeyValue>& keys) {
   OSC_ASSIGN_OR_RETURN(Sums original, ReadSums(conn, ChecksumKeysQuery(config_.key, Original(), original_exprs_,
                                                                        original_nulls_, keys)));
-  OSC_ASSIGN_OR_RETURN(Sums shadow, ReadSums(conn, ChecksumKeysQuery(config_.key, Shadow(), shadow_exprs_,
+  OSC_ASSIGN_OR_RETURN(Sums shadow, ReadSums(shadow_conn, ChecksumKeysQuery(config_.key, Shadow(), shadow_exprs_,
                                                                      shadow_nulls_, keys)));
   if (original.rows != shadow.rows || original.crc != shadow.crc) {
     std::string first;
@@ -149,7 +152,7 @@ Status CompareRun::CompareKeys(db::Connection& conn, const std::vector<KeyValue>
   return Status::Ok();
 }
 
-void CompareRun::Worker(db::Connection& conn, std::stop_token stop) {
+void CompareRun::Worker(db::Connection& conn, db::Connection& shadow, std::stop_token stop) {
   auto fail = [this](const Status& s) {
     std::lock_guard<std::mutex> lock(mu_);
     if (first_error_.ok()) first_error_ = s.WithContext("checksum");
@@ -159,13 +162,13 @@ void CompareRun::Worker(db::Connection& conn, std::stop_token stop) {
     Result<std::optional<std::pair<size_t, KeyRange>>> next = NextRange();
     Status s = next.ok() ? Status::Ok() : next.status();
     if (s.ok() && !next->has_value()) break;
-    if (s.ok()) s = CompareRange(conn, (*next)->first, (*next)->second);
+    if (s.ok()) s = CompareRange(conn, shadow, (*next)->first, (*next)->second);
     if (!s.ok()) return fail(s);
   }
   while (!stop.stop_requested()) {
     const size_t i = next_key_batch_.fetch_add(1, std::memory_order_relaxed);
     if (i >= key_batches_.size()) return;
-    if (Status s = CompareKeys(conn, key_batches_[i]); !s.ok()) return fail(s);
+    if (Status s = CompareKeys(conn, shadow, key_batches_[i]); !s.ok()) return fail(s);
   }
 }
 
@@ -199,6 +202,79 @@ Result<ChecksumReport> Checksummer::RunPart(const KeyRange& span, ChangedKeys* c
   work.changed = changed;
   work.threads = threads;
   return Compare(work, consistent_point, stop);
+}
+
+Result<ChecksumReport> Checksummer::RunRanges(const std::vector<KeyRange>& ranges, ChangedKeys* changed, int threads,
+                                              const ConsistentPointFn& consistent_point, std::stop_token stop) {
+  for (const KeyRange& r : ranges) OSC_RETURN_IF_ERROR(ValidateRange(config_.key, r));
+  Work work;
+  work.fixed = &ranges;
+  work.changed = changed;
+  work.threads = threads;
+  return Compare(work, consistent_point, stop);
+}
+
+Result<ChecksumReport> Checksummer::RunRangesAt(const std::vector<KeyRange>& ranges, ChangedKeys* changed,
+                                                const SplitPointFn& split, std::stop_token stop) {
+  for (const KeyRange& r : ranges) OSC_RETURN_IF_ERROR(ValidateRange(config_.key, r));
+  for (const std::string* name : {&config_.database, &config_.table, &config_.shadow_table}) {
+    OSC_RETURN_IF_ERROR(db::ValidateIdentifier(*name));
+  }
+  if (config_.key.columns.empty() || config_.columns.columns.empty()) {
+    return Status::InvalidArgument("checksum needs a key and at least one column");
+  }
+  chunks_checked_.store(0, std::memory_order_relaxed);
+  const db::ConnectionOptions options =
+      internal::WithInitStatements(config_.connection, internal::SnapshotSessionStatements());
+  OSC_ASSIGN_OR_RETURN(db::Connection original, db::Connection::Open(options));
+  OSC_ASSIGN_OR_RETURN(db::Connection shadow, db::Connection::Open(options));
+
+  // The original's snapshot and the binlog position it corresponds to.
+  OSC_RETURN_IF_ERROR(original.Execute(kStartSnapshot));
+  OSC_ASSIGN_OR_RETURN(db::QueryResult status,
+                       original.Query("SHOW SESSION STATUS WHERE Variable_name IN "
+                                      "('binlog_snapshot_file', 'binlog_snapshot_position')"));
+  std::string file;
+  std::optional<uint64_t> offset;
+  for (const db::Row& row : status.rows) {
+    if (row.size() != 2 || !row[0] || !row[1]) continue;
+    if (*row[0] == "binlog_snapshot_file" || *row[0] == "Binlog_snapshot_file") file = *row[1];
+    if (*row[0] == "binlog_snapshot_position" || *row[0] == "Binlog_snapshot_position") {
+      uint64_t v = 0;
+      const auto [end, ec] = std::from_chars(row[1]->data(), row[1]->data() + row[1]->size(), v);
+      if (ec == std::errc() && end == row[1]->data() + row[1]->size()) offset = v;
+    }
+  }
+  if (file.empty() || !offset) {
+    return Status::NotSupported("the server does not report the binlog position of a snapshot");
+  }
+
+  ChangedKeys::Taken taken;
+  bool shadow_started = false;
+  const SnapshotReadyFn shadow_ready = [&]() -> Status {
+    OSC_RETURN_IF_ERROR(shadow.Execute(kStartSnapshot));
+    shadow_started = true;
+    if (changed != nullptr) taken = changed->Take();
+    OSC_SYNC_POINT("checksum:snapshots_started");
+    return Status::Ok();
+  };
+  auto put_back = [&] {
+    if (changed != nullptr) changed->PutBack(std::move(taken));
+  };
+  if (Status s = split(file, *offset, shadow_ready, stop).WithContext("checksum split point"); !s.ok()) {
+    put_back();
+    return s;
+  }
+  if (!shadow_started) {
+    return Status::Internal("the split point returned without starting the shadow snapshot");
+  }
+  CompareRun run(config_, &ranges, KeyRange{}, nullptr, chunks_checked_);
+  run.SetKeys(taken.keys, taken.overflowed);
+  std::stop_callback forward(stop, [&run] { run.Stop(); });
+  run.Worker(original, shadow, run.token());
+  Result<ChecksumReport> result = run.Finish(stop.stop_requested());
+  if (!result.ok()) put_back();
+  return result;
 }
 
 Result<ChecksumReport> Checksummer::Recheck(const std::vector<KeyRange>& ranges,
@@ -268,7 +344,7 @@ Result<ChecksumReport> Checksummer::Compare(const Work& work, const ConsistentPo
   {
     std::vector<std::jthread> workers;
     for (size_t i = fixed == nullptr ? 1 : 0; i < conns.size(); ++i) {
-      workers.emplace_back([&run, &conn = conns[i], token = run.token()] { run.Worker(conn, token); });
+      workers.emplace_back([&run, &conn = conns[i], token = run.token()] { run.Worker(conn, conn, token); });
     }
   }  // joins; the snapshots end when the sessions close
   Result<ChecksumReport> result = run.Finish(stop.stop_requested());

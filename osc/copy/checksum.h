@@ -62,6 +62,17 @@ using SnapshotReadyFn = std::function<Status()>;
 // without having called snapshot_ready is an Internal error.
 using ConsistentPointFn = std::function<Status(const SnapshotReadyFn& snapshot_ready, std::stop_token stop)>;
 
+// A consistent point without locking the original (MariaDB): the
+// checksum's original session starts its snapshot and reads the binlog
+// position of that snapshot (binlog_snapshot_file/_position); the
+// orchestrator then lets the binlog applier apply everything up to that
+// position and nothing after it, calls `shadow_ready` (which starts the
+// shadow session's snapshot and takes the changed keys), and lets the
+// applier go on. Must call shadow_ready exactly once and return its error,
+// or its own (Timeout, Aborted).
+using SplitPointFn = std::function<Status(const std::string& binlog_file, uint64_t binlog_offset,
+                                          const SnapshotReadyFn& shadow_ready, std::stop_token stop)>;
+
 struct ChecksumConfig {
   db::ConnectionOptions connection;  // the checksum adds its session settings
   std::string database;
@@ -120,6 +131,18 @@ class Checksummer {
   // by comparing the whole tables).
   Result<ChecksumReport> RunPart(const KeyRange& span, ChangedKeys* changed, int threads,
                                  const ConsistentPointFn& consistent_point, std::stop_token stop);
+
+  // The same with the given adjacent ranges instead of a span (no planning
+  // queries: e.g. the copier's own chunks, Copier::TakeCopiedChunks).
+  Result<ChecksumReport> RunRanges(const std::vector<KeyRange>& ranges, ChangedKeys* changed, int threads,
+                                   const ConsistentPointFn& consistent_point, std::stop_token stop);
+
+  // RunRanges on one worker whose original and shadow sessions take their
+  // snapshots at the matching point given by `split` (see SplitPointFn):
+  // writers to the original are never held. Needs a server that reports
+  // its snapshot's binlog position (MariaDB); NotSupported otherwise.
+  Result<ChecksumReport> RunRangesAt(const std::vector<KeyRange>& ranges, ChangedKeys* changed,
+                                     const SplitPointFn& split, std::stop_token stop);
 
   // Chunks compared so far by the current or last call.
   uint64_t chunks_checked() const { return chunks_checked_.load(std::memory_order_relaxed); }

@@ -144,9 +144,17 @@ bool SameDefinition(const schema::Column& a, const schema::Column& b) {
 
 // The expression as hashed: bytes, or the CRC32 of the bytes for large
 // types (see the header for why CRC32).
-std::string Hashable(const std::string& expr, bool large) {
-  const std::string bytes = "CAST(" + expr + " AS BINARY)";
-  return large ? "CRC32(" + bytes + ")" : bytes;
+//
+// Only character values need CAST(... AS BINARY): two strings of different
+// collations in one CONCAT_WS may be refused. A number, a temporal value
+// or a bit value (read as a number) turns into the same ASCII text on both
+// sides without it, and skipping the cast made the checksum query about a
+// third cheaper. CRC32 reads its argument's bytes as they are, so a large
+// value needs no cast either.
+std::string Hashable(const std::string& expr, bool large, Family target) {
+  if (large) return "CRC32(" + expr + ")";
+  const bool plain = IsNumber(target) || IsTemporal(target) || target == Family::kYear || target == Family::kBit;
+  return plain ? expr : "CAST(" + expr + " AS BINARY)";
 }
 
 }  // namespace
@@ -176,9 +184,10 @@ Result<ChecksumColumns> PlanChecksumColumns(const schema::TableSchema& original,
                              "): no exact conversion to compare with; left out of the checksum");
       continue;
     }
-    // CAST(v AS BINARY) and CRC32 of it are NULL exactly when v is.
-    out.columns.push_back(ChecksumColumn{to->name, Hashable(pair->original, IsLarge(from) || IsLarge(*to)),
-                                         Hashable(pair->shadow, IsLarge(from) || IsLarge(*to)), pair->original,
+    // The hashed form (a cast, a CRC32) is NULL exactly when v is.
+    const bool large = IsLarge(from) || IsLarge(*to);
+    out.columns.push_back(ChecksumColumn{to->name, Hashable(pair->original, large, FamilyOf(*to)),
+                                         Hashable(pair->shadow, large, FamilyOf(*to)), pair->original,
                                          pair->shadow});
   }
   if (out.columns.empty()) {

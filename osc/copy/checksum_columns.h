@@ -27,14 +27,16 @@
 // that is exact on both servers: the column is left out of the hash and a
 // note says so. Rows still count, and the other columns still hash.
 //
-// Every value is hashed as bytes (CAST(... AS BINARY)), so CONCAT_WS never
-// mixes collations (which the server may refuse); TEXT/BLOB-like values
-// are hashed as their CRC32, so a row's concatenation stays far below
-// max_allowed_packet (over it, CONCAT_WS would give NULL and the row would
-// silently drop out of the hash). CRC32 rather than MD5: the server
-// computes it with the CPU's CRC instructions, which made the whole
-// checksum of a table with a TEXT column about 2.4 times faster, and a
-// changed value still changes the row's hash with probability 1 - 2^-32.
+// Character values are hashed as bytes (CAST(... AS BINARY)), so
+// CONCAT_WS never mixes collations (which the server may refuse); numbers,
+// temporal and bit values as their text, which is plain ASCII on both
+// sides. TEXT/BLOB-like values are hashed as their CRC32, so a row's
+// concatenation stays far below max_allowed_packet (over it, CONCAT_WS
+// would give NULL and the row would silently drop out of the hash). CRC32
+// rather than MD5: the server computes it with the CPU's CRC instructions,
+// which made the whole checksum of a table with a TEXT column about 2.4
+// times faster, and a changed value still changes the row's hash with
+// probability 1 - 2^-32.
 //
 // Thread safety: pure functions.
 #pragma once

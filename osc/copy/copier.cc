@@ -1,6 +1,7 @@
 #include "osc/copy/copier.h"
 
 #include <algorithm>
+#include <deque>
 #include <condition_variable>
 #include <map>
 #include <optional>
@@ -34,6 +35,17 @@ struct Copier::Shared {
   mutable std::mutex mu;
   CheckpointTracker tracker;  // guarded by mu
   ChunkSizer sizer;           // guarded by mu
+
+  // The chunk log (KeepChunkLog), guarded by mu: chunks planned and not
+  // yet taken, in key order, each with its done flag.
+  struct LoggedChunk {
+    uint64_t id = 0;
+    KeyRange range;
+    bool done = false;
+  };
+  bool chunk_log_on = false;
+  bool chunk_log_broken = false;
+  std::deque<LoggedChunk> chunk_log;
   Status first_error;         // guarded by mu; sticky
   std::stop_source stop_all;  // requested on the first error
   std::atomic<bool> started{false};  // Run or Resume was called
@@ -113,6 +125,9 @@ Result<std::optional<Job>> CopyRun::NextJob(std::stop_token stop) {
     if (segment.done) {
       std::lock_guard<std::mutex> state(shared_.mu);
       shared_.tracker.PassCarried();
+      // A range done by an earlier run lies between this run's chunks.
+      shared_.chunk_log_broken = true;
+      shared_.chunk_log.clear();
       ++shared_.segment_index;
       continue;
     }
@@ -141,6 +156,15 @@ Result<std::optional<Job>> CopyRun::NextJob(std::stop_token stop) {
     }
     std::lock_guard<std::mutex> state(shared_.mu);
     const uint64_t id = shared_.tracker.AddPending(planned->range);
+    if (shared_.chunk_log_on && !shared_.chunk_log_broken) {
+      if (shared_.chunk_log.size() >= Copier::kMaxLoggedChunks) {
+        // Nobody takes them (the checksum fell behind): stop keeping them.
+        shared_.chunk_log_broken = true;
+        shared_.chunk_log.clear();
+      } else {
+        shared_.chunk_log.push_back(Copier::Shared::LoggedChunk{id, planned->range, false});
+      }
+    }
     return std::optional<Job>(Job{id, std::move(*planned), generation});
   }
   std::lock_guard<std::mutex> state(shared_.mu);
@@ -165,6 +189,10 @@ Status CopyRun::CopyJob(internal::RetryingSession& session, const Job& job, std:
   {
     std::lock_guard<std::mutex> lock(shared_.mu);
     shared_.tracker.MarkDone(job.id);
+    auto& log = shared_.chunk_log;
+    auto it = std::lower_bound(log.begin(), log.end(), job.id,
+                               [](const Copier::Shared::LoggedChunk& c, uint64_t id) { return c.id < id; });
+    if (it != log.end() && it->id == job.id) it->done = true;
     if (job.sizer_generation == shared_.sizer.generation()) shared_.sizer.Record(job.chunk.planned_rows, elapsed);
     shared_.chunk_size.store(shared_.sizer.current(), std::memory_order_relaxed);
   }
@@ -399,6 +427,24 @@ CopyProgress Copier::progress() const {
   p.active_threads = shared_->active_workers.load(std::memory_order_relaxed);
   p.chunks_in_flight = shared_->chunks_in_flight.load(std::memory_order_relaxed);
   return p;
+}
+
+void Copier::KeepChunkLog(bool on) {
+  std::lock_guard<std::mutex> lock(shared_->mu);
+  shared_->chunk_log_on = on;
+  if (!on) shared_->chunk_log.clear();
+}
+
+std::optional<std::vector<KeyRange>> Copier::TakeCopiedChunks() {
+  std::lock_guard<std::mutex> lock(shared_->mu);
+  if (!shared_->chunk_log_on || shared_->chunk_log_broken) return std::nullopt;
+  std::vector<KeyRange> out;
+  auto& log = shared_->chunk_log;
+  while (!log.empty() && log.front().done) {
+    out.push_back(std::move(log.front().range));
+    log.pop_front();
+  }
+  return out;
 }
 
 Checkpoint Copier::checkpoint() const {

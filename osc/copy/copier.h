@@ -170,6 +170,19 @@ class Copier {
   int SetThreads(int threads);
   static constexpr int kMaxThreads = 64;
 
+  // The chunk log, for comparing the copied part while the copy goes on:
+  // once on (before Run), the copier keeps the chunks it plans until
+  // TakeCopiedChunks returns them. Off clears it.
+  void KeepChunkLog(bool on);
+  // The chunks, in key order, from the oldest not taken yet up to the
+  // first one not copied yet, removed from the log: adjacent, so together
+  // they cover the keys from the previous take's end up to the low
+  // watermark. nullopt when the log is off or cannot be trusted: a resumed
+  // copy passed a range an earlier run had copied (the chunks are no longer
+  // adjacent), or more than kMaxLoggedChunks piled up untaken.
+  std::optional<std::vector<KeyRange>> TakeCopiedChunks();
+  static constexpr size_t kMaxLoggedChunks = 100000;
+
   CopyProgress progress() const;
   // What is copied so far (see checkpoint.h). Before Run reads the range
   // it has no range.

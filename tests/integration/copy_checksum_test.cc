@@ -188,6 +188,53 @@ TEST_F(ChecksumLiveTest, KeysOfAFailedPartGoBack) {
   EXPECT_EQ(changed.size(), 2u);
 }
 
+// RunRangesAt: the original's snapshot reports its binlog position, the
+// split function gets it and starts the shadow's snapshot; the ranges and
+// the changed keys are compared across the two snapshots.
+TEST_F(ChecksumLiveTest, RangesAtASplitPointCompareAcrossTwoSnapshots) {
+  const Prepared p = CopiedTable("sum_split", 2000);
+  Exec("UPDATE " + Q(p.shadow) + " SET n = -5 WHERE id = 1500");
+  Checksummer sums(SumConfig(p));
+  ChangedKeys changed(10);
+  changed.Add({{"1500"}});
+  std::string seen_file;
+  uint64_t seen_offset = 0;
+  const SplitPointFn split = [&](const std::string& file, uint64_t offset, const SnapshotReadyFn& ready,
+                                 std::stop_token) {
+    seen_file = file;
+    seen_offset = offset;
+    return ready();
+  };
+  const std::vector<KeyRange> ranges = {KeyRange{std::nullopt, Bound{{"1000"}, true}},
+                                        KeyRange{Bound{{"1000"}, false}, Bound{{"1200"}, true}}};
+  Result<ChecksumReport> r = sums.RunRangesAt(ranges, &changed, split, std::stop_token());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_THAT(seen_file, HasSubstr("bin."));
+  EXPECT_GT(seen_offset, 0u);
+  EXPECT_EQ(r->chunks, 2u);
+  EXPECT_EQ(r->original_rows, static_cast<uint64_t>(Count(p.table, "id <= 1200")));
+  EXPECT_TRUE(r->differences.empty());  // the tampered row is outside the ranges...
+  ASSERT_EQ(r->key_differences.size(), 1u);  // ...but it is a changed key
+  EXPECT_EQ(changed.size(), 0u);
+
+  // A split that fails gives the keys back; one that never starts the
+  // shadow's snapshot is a bug.
+  changed.Add({{"7"}});
+  r = sums.RunRangesAt(
+      ranges, &changed, [](const std::string&, uint64_t, const SnapshotReadyFn&, std::stop_token) {
+        return Status::Timeout("applier busy");
+      },
+      std::stop_token());
+  EXPECT_TRUE(r.status().IsTimeout());
+  EXPECT_EQ(changed.size(), 1u);
+  r = sums.RunRangesAt(
+      ranges, nullptr, [](const std::string&, uint64_t, const SnapshotReadyFn&, std::stop_token) {
+        return Status::Ok();
+      },
+      std::stop_token());
+  EXPECT_EQ(r.status().code(), Status::Code::kInternal);
+}
+
 // Every retype the checksum converts: the copy equals the direct ALTER,
 // the checksum agrees, and a change to that column in one shadow row is
 // found (so the column is really compared, not left out).
