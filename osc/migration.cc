@@ -905,12 +905,13 @@ Result<std::unique_ptr<copy::Checksummer>> Migration::Impl::MakeChecksummer() co
 // compares the part of the tables the copy has finished (its chunks, or
 // the span below its low watermark), a part at a time, on one more
 // session: most of the checksum's reading then overlaps the copy instead
-// of following it. Each part needs a consistent point, which holds writes
-// to the original for a moment (see ConsistentPoint), so parts are taken
-// only while the applier is nearly caught up and the copy is not
-// throttled, are few under writes, and a busy table (lock wait over 1 s)
-// just skips one. Any difference or lost key leaves the whole comparison
-// to the end.
+// of following it. Each part needs a consistent point: on MariaDB a split
+// point that holds only the applier (SplitPoint); elsewhere a lock that
+// holds writes to the original for a moment (ConsistentPoint), so those
+// parts are few under writes and a busy table (lock wait over 1 s) just
+// skips one. Parts are taken only while the applier is nearly caught up
+// and the copy is not throttled. Any difference or lost key leaves the
+// whole comparison to the end.
 void Migration::Impl::CompareDuringCopy(std::stop_token stop) {
   // `st` ends the waits between parts (the copy is over, or the pipeline
   // stops); a part under way only stops with the pipeline: when the copy

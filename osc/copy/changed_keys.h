@@ -8,9 +8,10 @@
 // a range it finished), so the next consistent point compares the keys the
 // applier wrote since P, and the last one, just before the cut-over, leaves
 // every row compared after its last change. The applier adds keys after
-// each batch commits; the checksum takes them at a consistent point, while
-// the original is locked and the applier has applied everything before the
-// marker, so no key falls between two takes.
+// each batch commits; the checksum takes them at a consistent point, where
+// the applier has applied exactly the binlog up to that point (the
+// original locked and a marker applied, or the applier held right after
+// the snapshot's binlog position), so no key falls between two takes.
 //
 // Memory is bounded: past `max_keys` distinct keys the set stops growing
 // and reports that it overflowed, and the caller compares the whole tables
