@@ -785,16 +785,13 @@ Status Migration::Impl::ConsistentPoint(const copy::SnapshotReadyFn& ready, std:
     // Under writes, also let the chunks in flight finish first, so the
     // reader is not behind their row events when the lock is taken; idle,
     // nobody waits for the lock and the copy goes on.
-    const bool writes = applier->applied() != applied_at_last_point;
     hold.flag = &hold_copy_for_checksum;
-    hold.flag->store(true);
-    if (writes) {
+    if (applier->applied() != applied_at_last_point) {  // writes since the last point
+      hold.flag->store(true);
       const auto until = clock->Now() + std::chrono::seconds(2);
       while (copier->progress().chunks_in_flight > 0 && clock->Now() < until) {
         if (!clock->SleepFor(std::chrono::milliseconds(5), stop)) return Status::Aborted("stopped");
       }
-    } else {
-      hold.flag->store(false);
     }
     OSC_ASSIGN_OR_RETURN(std::string before, changelog->WriteMarker(*marker_session, "checksum-catch-up"));
     OSC_RETURN_IF_ERROR(applier->WaitForMarker(before, clock->Now() + std::chrono::seconds(2), stop));
@@ -841,6 +838,18 @@ Status Migration::Impl::SplitPoint(const std::string& file, uint64_t offset,
   OSC_RETURN_IF_ERROR(applier->WaitHolding(std::chrono::seconds(5), stop));
   return shadow_ready();
 }
+
+namespace {
+
+// Why a part of the comparison does not settle its rows: the changed keys
+// overflowed, or the first difference. Only for a report that is not ok()
+// or overflowed.
+std::string WhyNotSettled(const copy::ChecksumReport& r) {
+  if (r.keys_overflowed) return "too many changed keys to track";
+  return r.differences.empty() ? r.key_differences.front() : r.differences.front().Describe();
+}
+
+}  // namespace
 
 // Comparing part by part needs every later change of a compared row to
 // reach changed_keys. The applier's REPLACE also deletes rows that clash
@@ -968,12 +977,6 @@ void Migration::Impl::CompareDuringCopy(std::stop_token stop) {
       new_upto = *cp.low_watermark;
     }
     if (!new_upto) continue;
-    auto lock_session = executor->OpenSession("checksum-lock");
-    if (!lock_session.ok() || !(*lock_session)->Execute("SET SESSION lock_wait_timeout = 1").ok()) continue;
-    copy::ConsistentPointFn point = [this, ls = lock_session->get()](const copy::SnapshotReadyFn& ready,
-                                                                    std::stop_token s) {
-      return ConsistentPoint(ready, s, ls);
-    };
     Result<copy::ChecksumReport> part = Status::NotSupported("");
     if (chunks_from_copier && split_points) {
       copy::SplitPointFn split = [this](const std::string& file, uint64_t offset,
@@ -987,10 +990,16 @@ void Migration::Impl::CompareDuringCopy(std::stop_token stop) {
                      part.status().message());
         continue;
       }
-    } else if (chunks_from_copier) {
-      part = (*checksummer)->RunRanges(pending_chunks, changed_keys.get(), 1, point, part_stop);
     } else {
-      part = (*checksummer)->RunPart(span, changed_keys.get(), 1, point, part_stop);
+      // A locking point, on a session of its own with a short lock wait.
+      auto lock_session = executor->OpenSession("checksum-lock");
+      if (!lock_session.ok() || !(*lock_session)->Execute("SET SESSION lock_wait_timeout = 1").ok()) continue;
+      copy::ConsistentPointFn point = [this, ls = lock_session->get()](const copy::SnapshotReadyFn& ready,
+                                                                      std::stop_token s) {
+        return ConsistentPoint(ready, s, ls);
+      };
+      part = chunks_from_copier ? (*checksummer)->RunRanges(pending_chunks, changed_keys.get(), 1, point, part_stop)
+                                : (*checksummer)->RunPart(span, changed_keys.get(), 1, point, part_stop);
     }
     if (!part.ok()) {
       if (part.status().IsAborted()) return;
@@ -1006,9 +1015,7 @@ void Migration::Impl::CompareDuringCopy(std::stop_token stop) {
     }
     if (!part->ok() || part->keys_overflowed) {
       spdlog::warn("checksum during the copy: {}; the whole tables will be compared after the copy",
-                   part->keys_overflowed ? "too many changed keys to track"
-                   : part->differences.empty() ? part->key_differences.front()
-                                               : part->differences.front().Describe());
+                   WhyNotSettled(*part));
       compare_whole = true;
       copier->KeepChunkLog(false);
       return;
@@ -1045,10 +1052,7 @@ Result<bool> Migration::Impl::FinishIncrementalChecksum(copy::Checksummer& check
     OSC_ASSIGN_OR_RETURN(rest, checksummer.RunPart(span, changed_keys.get(), 0, point, pipeline.get_token()));
   }
   if (!rest.ok() || rest.keys_overflowed) {
-    spdlog::warn("checksum: {}; comparing the whole tables",
-                 rest.keys_overflowed ? "too many changed keys to track"
-                 : rest.differences.empty() ? rest.key_differences.front()
-                                            : rest.differences.front().Describe());
+    spdlog::warn("checksum: {}; comparing the whole tables", WhyNotSettled(rest));
     return false;
   }
   spdlog::info("checksum: {} rows compared during the copy, {} rows and {} changed keys now; tables match",

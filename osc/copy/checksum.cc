@@ -190,6 +190,16 @@ std::string ChunkDifference::Describe() const {
 
 Checksummer::Checksummer(ChecksumConfig config) : config_(std::move(config)) {}
 
+Status Checksummer::CheckConfig(int threads) const {
+  for (const std::string* name : {&config_.database, &config_.table, &config_.shadow_table}) {
+    OSC_RETURN_IF_ERROR(db::ValidateIdentifier(*name));
+  }
+  if (config_.key.columns.empty() || config_.columns.columns.empty() || threads < 1) {
+    return Status::InvalidArgument("checksum needs a key, at least one column and one thread");
+  }
+  return Status::Ok();
+}
+
 Result<ChecksumReport> Checksummer::Run(const ConsistentPointFn& consistent_point, std::stop_token stop) {
   return Compare(Work{}, consistent_point, stop);
 }
@@ -217,12 +227,7 @@ Result<ChecksumReport> Checksummer::RunRanges(const std::vector<KeyRange>& range
 Result<ChecksumReport> Checksummer::RunRangesAt(const std::vector<KeyRange>& ranges, ChangedKeys* changed,
                                                 const SplitPointFn& split, std::stop_token stop) {
   for (const KeyRange& r : ranges) OSC_RETURN_IF_ERROR(ValidateRange(config_.key, r));
-  for (const std::string* name : {&config_.database, &config_.table, &config_.shadow_table}) {
-    OSC_RETURN_IF_ERROR(db::ValidateIdentifier(*name));
-  }
-  if (config_.key.columns.empty() || config_.columns.columns.empty()) {
-    return Status::InvalidArgument("checksum needs a key and at least one column");
-  }
+  OSC_RETURN_IF_ERROR(CheckConfig(1));
   chunks_checked_.store(0, std::memory_order_relaxed);
   const db::ConnectionOptions options =
       internal::WithInitStatements(config_.connection, internal::SnapshotSessionStatements());
@@ -289,12 +294,7 @@ Result<ChecksumReport> Checksummer::Compare(const Work& work, const ConsistentPo
                                             std::stop_token stop) {
   const std::vector<KeyRange>* const fixed = work.fixed;
   const int threads = work.threads > 0 ? work.threads : config_.threads;
-  for (const std::string* name : {&config_.database, &config_.table, &config_.shadow_table}) {
-    OSC_RETURN_IF_ERROR(db::ValidateIdentifier(*name));
-  }
-  if (config_.key.columns.empty() || config_.columns.columns.empty() || threads < 1) {
-    return Status::InvalidArgument("checksum needs a key, at least one column and one thread");
-  }
+  OSC_RETURN_IF_ERROR(CheckConfig(threads));
   for (const std::string& note : config_.columns.excluded) spdlog::info("checksum: {}", note);
   chunks_checked_.store(0, std::memory_order_relaxed);
 
@@ -339,7 +339,7 @@ Result<ChecksumReport> Checksummer::Compare(const Work& work, const ConsistentPo
   }
 
   CompareRun run(config_, fixed, work.span, fixed == nullptr ? &conns.front() : nullptr, chunks_checked_);
-  run.SetKeys(std::move(changed.keys), changed.overflowed);
+  run.SetKeys(changed.keys, changed.overflowed);  // copied: put_back may still need them
   std::stop_callback forward(stop, [&run] { run.Stop(); });
   {
     std::vector<std::jthread> workers;

@@ -155,6 +155,9 @@ class Checksummer {
     int threads = 0;
   };
   Result<ChecksumReport> Compare(const Work& work, const ConsistentPointFn& consistent_point, std::stop_token stop);
+  // InvalidArgument for names, key or columns the config cannot run with,
+  // or fewer than one thread.
+  Status CheckConfig(int threads) const;
 
   const ChecksumConfig config_;
   std::atomic<uint64_t> chunks_checked_{0};
