@@ -265,6 +265,13 @@ stop_load() {
 
 # ------------------------------------------------------------- tool runs
 
+# utime + stime of the primary's mariadbd, in clock ticks (empty if unknown).
+server_cpu_ticks() {
+  local pid
+  pid=$(cat "$OSC_SANDBOX_DIR/primary/mariadbd.pid" 2>/dev/null) || return 0
+  awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || true
+}
+
 run_tool() {  # run_tool TOOL LOG: runs one schema change; sets TOOL_RC
   local tool=$1 log=$2
   local -a cmd
@@ -321,15 +328,23 @@ bench_one() {  # bench_one TOOL MODE ROWS: one reset + timed run + check
   LOAD_FIELDS=""
   [[ "$mode" == load ]] && start_load "$rows"
   note "running $tool (log: $log)"
-  local t0=$EPOCHREALTIME t1
+  local t0=$EPOCHREALTIME t1 server_cpu0 server_cpu1
+  server_cpu0=$(server_cpu_ticks)
   run_tool "$tool" "$log"
   t1=$EPOCHREALTIME
+  server_cpu1=$(server_cpu_ticks)
   RUN_LOG=$log
   [[ "$mode" == load ]] && stop_load
   if [[ "$REPLICA_MODE" == paused ]]; then sql_replica "START SLAVE"; fi
   local wall rss ops status
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
+  # CPU seconds of the tool's process and of the primary's server during
+  # the run: on 2 cores, where a tool's time goes.
+  local cpu server_cpu
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$WORK/time.txt")
+  server_cpu=$(awk -v a="$server_cpu0" -v b="$server_cpu1" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN {if (a == "" || b == "") print "n/a"; else printf "%.2f", (b - a) / hz}')
   ops=$(grep -o 'writer_ops=[0-9]*' <<<"$LOAD_FIELDS" | cut -d= -f2 || true)
   status=$(verify "$rows" "$mode" "${ops:-0}")
   if [[ "$mode" == load && "$tool" != native && "$LOAD_RC" != 0 ]]; then
@@ -337,6 +352,7 @@ bench_one() {  # bench_one TOOL MODE ROWS: one reset + timed run + check
   fi
   [[ "$status" == ok ]] || { FAILED=1; note "FAILED: $status (last lines of $log:)"; tail -n 5 "$log" >&2; }
   local line="run tool=$tool mode=$mode rows=$rows wall_s=$wall status=$status rc=$TOOL_RC client_rss_kb=${rss:-0}"
+  line+=" client_cpu_s=${cpu:-n/a} server_cpu_s=$server_cpu"
   [[ -n "$LOAD_FIELDS" ]] && line+=" $LOAD_FIELDS"
   echo "$line" >>"$RESULTS"
   note "$tool $mode: ${wall}s, $status${LOAD_FIELDS:+, $LOAD_FIELDS}"
@@ -395,7 +411,9 @@ main() {
       "replica=$REPLICA_MODE nproc=$(nproc) loadavg_start=$(cut -d' ' -f1 /proc/loadavg)"
     echo "meta osc=$OSC_BIN osc_version=$("$OSC_BIN" --version 2>&1 | head -n 1 | tr ' ' '_')" \
       "pt_osc=$(pt-online-schema-change --version 2>&1 | awk '{print $2}')" \
-      "server=$(sql 'SELECT VERSION()') alter=${ALTER// /_}"
+      "server=$(sql 'SELECT VERSION()') alter=${ALTER// /_}" \
+      "autoinc_lock_mode=$(sql 'SELECT @@innodb_autoinc_lock_mode')" \
+      "buffer_pool_mib=$(sql 'SELECT @@innodb_buffer_pool_size DIV 1048576')"
   } >>"$RESULTS"
   create_pristine
   echo "meta pristine_mib=$(sql "SELECT ROUND((DATA_LENGTH + INDEX_LENGTH) / 1048576) FROM information_schema.TABLES

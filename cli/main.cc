@@ -53,7 +53,9 @@ int Main(int argc, char** argv) {
     cmd.options.connection.password = std::move(*password);
   }
 
-  // The client library must be initialised before any thread starts.
+  // The client library must be initialised before any thread starts; so
+  // must the environment (see db/library.h).
+  osc::db::SkipUnusedSystemCaStore();
   if (osc::Status st = osc::db::InitLibrary(); !st.ok()) {
     return Fail(ExitCode::kFailed, "osc: " + st.ToString());
   }

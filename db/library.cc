@@ -2,6 +2,7 @@
 
 #include <mysql.h>
 
+#include <cstdlib>
 #include <mutex>
 
 #include "db/connection_internal.h"
@@ -25,6 +26,20 @@ class ThreadGuard {
 };
 
 }  // namespace
+
+namespace {
+bool ca_store_skipped = false;
+}  // namespace
+
+bool SkipUnusedSystemCaStore() {
+  if (ca_store_skipped) return true;
+  // An empty value counts as set: the user chose it.
+  if (std::getenv("SSL_CERT_FILE") != nullptr) return false;
+  ca_store_skipped = ::setenv("SSL_CERT_FILE", "/dev/null", 0) == 0;
+  return ca_store_skipped;
+}
+
+const char* AddedEnvironmentEntry() { return ca_store_skipped ? "SSL_CERT_FILE=/dev/null" : ""; }
 
 Status InitLibrary() {
   static std::once_flag once;

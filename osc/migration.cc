@@ -168,6 +168,25 @@ struct Migration::Impl {
                          cutover::Session* lock_session = nullptr);
   Status SplitPoint(const std::string& file, uint64_t offset, const copy::SnapshotReadyFn& shadow_ready,
                     std::stop_token stop);
+  // A session for writing markers, kept between consistent points (they
+  // come every few hundred milliseconds during the copy, and a TLS connect
+  // costs tens of milliseconds of CPU on both sides). Any thread.
+  struct MarkerSession {
+    Impl* owner;
+    std::unique_ptr<cutover::Session> session;
+    MarkerSession(Impl* o, std::unique_ptr<cutover::Session> s) : owner(o), session(std::move(s)) {}
+    MarkerSession(const MarkerSession&) = delete;
+    MarkerSession& operator=(const MarkerSession&) = delete;
+    ~MarkerSession() {
+      if (!session || session->broken()) return;
+      std::lock_guard<std::mutex> lock(owner->marker_sessions_mu);
+      if (owner->idle_marker_sessions.size() < 2) owner->idle_marker_sessions.push_back(std::move(session));
+    }
+    cutover::Session& operator*() { return *session; }
+  };
+  Result<std::unique_ptr<MarkerSession>> TakeMarkerSession();
+  std::mutex marker_sessions_mu;
+  std::vector<std::unique_ptr<cutover::Session>> idle_marker_sessions;  // guarded by marker_sessions_mu
   bool IncrementalChecksumAllowed(std::string* why) const;
   Result<std::unique_ptr<copy::Checksummer>> MakeChecksummer() const;
   void CompareDuringCopy(std::stop_token stop);
@@ -768,7 +787,7 @@ Status Migration::Impl::ConsistentPoint(const copy::SnapshotReadyFn& ready, std:
   auto execute = [this, lock_session](const std::string& sql) {
     return lock_session != nullptr ? lock_session->Execute(sql) : control->Execute(sql);
   };
-  OSC_ASSIGN_OR_RETURN(auto marker_session, executor->OpenSession("checksum-marker"));
+  OSC_ASSIGN_OR_RETURN(auto marker_session, TakeMarkerSession());
   // During the copy (a lock session of its own) writers must not wait for
   // the binlog reader to work through the copy's own row events: catch up
   // first without the lock, hold new chunks back while locked, and give
@@ -793,7 +812,7 @@ Status Migration::Impl::ConsistentPoint(const copy::SnapshotReadyFn& ready, std:
         if (!clock->SleepFor(std::chrono::milliseconds(5), stop)) return Status::Aborted("stopped");
       }
     }
-    OSC_ASSIGN_OR_RETURN(std::string before, changelog->WriteMarker(*marker_session, "checksum-catch-up"));
+    OSC_ASSIGN_OR_RETURN(std::string before, changelog->WriteMarker(**marker_session, "checksum-catch-up"));
     OSC_RETURN_IF_ERROR(applier->WaitForMarker(before, clock->Now() + std::chrono::seconds(2), stop));
     hold.flag->store(true);
     applied_at_last_point = applier->applied();
@@ -802,7 +821,7 @@ Status Migration::Impl::ConsistentPoint(const copy::SnapshotReadyFn& ready, std:
   Status locked = execute("LOCK TABLES " + db::QuoteQualified(db(), table()) + " READ");
   if (!locked.ok()) return locked.WithContext("LOCK TABLES for the checksum");
   auto unlock = [&execute] { (void)execute("UNLOCK TABLES"); };
-  auto marker = changelog->WriteMarker(*marker_session, "checksum");
+  auto marker = changelog->WriteMarker(**marker_session, "checksum");
   if (!marker.ok()) {
     unlock();
     return marker.status();
@@ -814,6 +833,19 @@ Status Migration::Impl::ConsistentPoint(const copy::SnapshotReadyFn& ready, std:
   return s;
 }
 
+Result<std::unique_ptr<Migration::Impl::MarkerSession>> Migration::Impl::TakeMarkerSession() {
+  {
+    std::lock_guard<std::mutex> lock(marker_sessions_mu);
+    if (!idle_marker_sessions.empty()) {
+      auto s = std::make_unique<MarkerSession>(this, std::move(idle_marker_sessions.back()));
+      idle_marker_sessions.pop_back();
+      return s;
+    }
+  }
+  OSC_ASSIGN_OR_RETURN(auto opened, executor->OpenSession("checksum-marker"));
+  return std::make_unique<MarkerSession>(this, std::move(opened));
+}
+
 // The orchestrator's half of a lock-free consistent point (MariaDB; see
 // copy::SplitPointFn): the applier stops right after the binlog position
 // of the original's snapshot, the shadow's snapshot is taken there, and
@@ -821,7 +853,7 @@ Status Migration::Impl::ConsistentPoint(const copy::SnapshotReadyFn& ready, std:
 // pauses for the few milliseconds shadow_ready takes.
 Status Migration::Impl::SplitPoint(const std::string& file, uint64_t offset,
                                    const copy::SnapshotReadyFn& shadow_ready, std::stop_token stop) {
-  OSC_ASSIGN_OR_RETURN(auto session, executor->OpenSession("checksum-marker"));
+  OSC_ASSIGN_OR_RETURN(auto session, TakeMarkerSession());
   // The reader may already have handed the applier a transaction that is
   // in the binlog but was not yet visible to the snapshot: then this
   // position is behind the shadow, and the part waits for another try.
@@ -834,7 +866,7 @@ Status Migration::Impl::SplitPoint(const std::string& file, uint64_t offset,
   } release{applier.get()};
   // The applier stops at the first event after the position: make sure
   // one comes (a marker row), even on an idle server.
-  OSC_RETURN_IF_ERROR(changelog->WriteMarker(*session, "checksum-split").status());
+  OSC_RETURN_IF_ERROR(changelog->WriteMarker(**session, "checksum-split").status());
   OSC_RETURN_IF_ERROR(applier->WaitHolding(std::chrono::seconds(5), stop));
   return shadow_ready();
 }

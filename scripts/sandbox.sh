@@ -17,6 +17,10 @@
 #                              several sandboxes side by side.
 #   OSC_SANDBOX_START_TIMEOUT  seconds to wait for each readiness step (60)
 #   OSC_SANDBOX_STOP_TIMEOUT   seconds to wait for a clean shutdown (60)
+#   OSC_SANDBOX_SERVER_OPTIONS extra [mariadbd] settings for both servers,
+#                              separated by ';' (for example
+#                              "innodb-autoinc-lock-mode = 2"); written into
+#                              my.cnf, so they take effect at the next start
 #
 # SECURITY: this is a local, loopback-only test sandbox. The passwords in
 # this script are fixed and public on purpose: never point it at, or copy
@@ -149,6 +153,12 @@ write_server_cnf() {
     echo "performance-schema = ON"
     echo "performance-schema-instrument = 'wait/lock/metadata/sql/mdl=ON'"
     if [[ "${role}" == replica ]]; then echo "read-only = ON"; fi
+    local extra line
+    IFS=';' read -r -a extra <<<"${OSC_SANDBOX_SERVER_OPTIONS:-}"
+    for line in "${extra[@]}"; do
+      line="${line#"${line%%[![:space:]]*}"}"
+      [[ -n "${line}" ]] && echo "${line}"
+    done
     if [[ -s "${TLS_DIR}/server-cert.pem" ]]; then
       echo "ssl-ca = ${TLS_DIR}/ca.pem"
       echo "ssl-cert = ${TLS_DIR}/server-cert.pem"

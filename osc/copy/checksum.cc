@@ -229,10 +229,17 @@ Result<ChecksumReport> Checksummer::RunRangesAt(const std::vector<KeyRange>& ran
   for (const KeyRange& r : ranges) OSC_RETURN_IF_ERROR(ValidateRange(config_.key, r));
   OSC_RETURN_IF_ERROR(CheckConfig(1));
   chunks_checked_.store(0, std::memory_order_relaxed);
-  const db::ConnectionOptions options =
-      internal::WithInitStatements(config_.connection, internal::SnapshotSessionStatements());
-  OSC_ASSIGN_OR_RETURN(db::Connection original, db::Connection::Open(options));
-  OSC_ASSIGN_OR_RETURN(db::Connection shadow, db::Connection::Open(options));
+  OSC_ASSIGN_OR_RETURN(db::Connection original, TakeSession());
+  OSC_ASSIGN_OR_RETURN(db::Connection shadow, TakeSession());
+  struct GiveBack {
+    Checksummer* owner;
+    db::Connection& original;
+    db::Connection& shadow;
+    ~GiveBack() {
+      owner->ReturnSession(std::move(original));
+      owner->ReturnSession(std::move(shadow));
+    }
+  } give_back{this, original, shadow};
 
   // The original's snapshot and the binlog position it corresponds to.
   OSC_RETURN_IF_ERROR(original.Execute(kStartSnapshot));
@@ -303,11 +310,16 @@ Result<ChecksumReport> Checksummer::Compare(const Work& work, const ConsistentPo
   // Session 0 plans the chunks (in the same snapshot, so its counts match
   // what the workers read); a re-check of fixed ranges needs no planner.
   const int sessions = threads + (fixed == nullptr ? 1 : 0);
-  const db::ConnectionOptions options =
-      internal::WithInitStatements(config_.connection, internal::SnapshotSessionStatements());
   std::vector<db::Connection> conns;
+  struct GiveBack {
+    Checksummer* owner;
+    std::vector<db::Connection>& conns;
+    ~GiveBack() {
+      for (db::Connection& c : conns) owner->ReturnSession(std::move(c));
+    }
+  } give_back{this, conns};
   for (int i = 0; i < sessions; ++i) {
-    Result<db::Connection> c = db::Connection::Open(options);
+    Result<db::Connection> c = TakeSession();
     if (!c.ok()) return c.status().WithContext("opening checksum sessions");
     conns.push_back(std::move(c).value());
   }
@@ -350,6 +362,27 @@ Result<ChecksumReport> Checksummer::Compare(const Work& work, const ConsistentPo
   Result<ChecksumReport> result = run.Finish(stop.stop_requested());
   if (!result.ok()) put_back();
   return result;
+}
+
+Result<db::Connection> Checksummer::TakeSession() {
+  {
+    std::lock_guard<std::mutex> lock(sessions_mu_);
+    if (!idle_sessions_.empty()) {
+      db::Connection c = std::move(idle_sessions_.back());
+      idle_sessions_.pop_back();
+      return c;
+    }
+  }
+  return db::Connection::Open(
+      internal::WithInitStatements(config_.connection, internal::SnapshotSessionStatements()));
+}
+
+void Checksummer::ReturnSession(db::Connection conn) {
+  // A session that cannot end its snapshot cleanly is not trusted again;
+  // closing it ends whatever it still holds.
+  if (conn.broken() || !conn.Execute("ROLLBACK").ok()) return;
+  std::lock_guard<std::mutex> lock(sessions_mu_);
+  if (idle_sessions_.size() < kMaxIdleSessions) idle_sessions_.push_back(std::move(conn));
 }
 
 Status ChecksumAndRepair(Checksummer& checksummer, const ConsistentPointFn& consistent_point,

@@ -37,12 +37,14 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <stop_token>
 #include <string>
 #include <vector>
 
 #include "common/result.h"
 #include "common/status.h"
+#include "db/connection.h"
 #include "db/connection_options.h"
 #include "osc/copy/changed_keys.h"
 #include "osc/copy/checksum_columns.h"
@@ -158,9 +160,19 @@ class Checksummer {
   // InvalidArgument for names, key or columns the config cannot run with,
   // or fewer than one thread.
   Status CheckConfig(int threads) const;
+  // Snapshot sessions are kept between calls: parts during the copy come
+  // every few hundred milliseconds, and a TLS connect costs both sides tens
+  // of milliseconds of CPU. TakeSession reuses an idle one or opens one;
+  // ReturnSession ends its snapshot and keeps it if it is still sound
+  // (at most kMaxIdleSessions; a broken one is closed).
+  Result<db::Connection> TakeSession();
+  void ReturnSession(db::Connection conn);
+  static constexpr size_t kMaxIdleSessions = 8;
 
   const ChecksumConfig config_;
   std::atomic<uint64_t> chunks_checked_{0};
+  std::mutex sessions_mu_;
+  std::vector<db::Connection> idle_sessions_;  // guarded by sessions_mu_
 };
 
 // Re-copies one range of the shadow from the original (Copier::RecopyRange).

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 #include <system_error>
 
+#include "db/library.h"
 #include "osc/hooks/hook_process_internal.h"
 
 extern char** environ;
@@ -79,8 +80,14 @@ Status HookRunnerOptions::Validate() const {
 }
 
 std::vector<std::string> CurrentEnvironment() {
+  // Without what osc added for its own connections: a hook calling an
+  // HTTPS endpoint needs the system's CA file.
+  const std::string_view added = db::AddedEnvironmentEntry();
   std::vector<std::string> env;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) env.emplace_back(*e);
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    if (!added.empty() && added == *e) continue;
+    env.emplace_back(*e);
+  }
   return env;
 }
 

@@ -235,6 +235,38 @@ TEST_F(ChecksumLiveTest, RangesAtASplitPointCompareAcrossTwoSnapshots) {
   EXPECT_EQ(r.status().code(), Status::Code::kInternal);
 }
 
+// Parts during the copy come every few hundred milliseconds: the
+// checksummer keeps its sessions instead of connecting (TLS and all) each
+// time, and a kept session starts a fresh snapshot (a change made between
+// two parts is seen by the second).
+TEST_F(ChecksumLiveTest, KeepsItsSessionsBetweenPartsWithFreshSnapshots) {
+  const Prepared p = CopiedTable("sum_reuse", 500);
+  Checksummer sums(SumConfig(p));
+  const SplitPointFn split = [](const std::string&, uint64_t, const SnapshotReadyFn& ready, std::stop_token) {
+    return ready();
+  };
+  const std::vector<KeyRange> ranges = {KeyRange{std::nullopt, Bound{{"250"}, true}}};
+  auto connections = [this] {
+    db::QueryResult r = Query("SHOW GLOBAL STATUS LIKE 'Connections'");
+    return r.rows.empty() ? uint64_t{0} : std::stoull(*r.rows[0][1]);
+  };
+  Result<ChecksumReport> r = sums.RunRangesAt(ranges, nullptr, split, std::stop_token());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->ok());
+  const uint64_t after_first = connections();
+
+  Exec("UPDATE " + Q(p.shadow) + " SET n = -7 WHERE id = 100");
+  r = sums.RunRangesAt(ranges, nullptr, split, std::stop_token());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->differences.size(), 1u);
+  // A locked point with one worker reuses one of the two kept sessions.
+  r = sums.RunRanges(ranges, nullptr, 1, LockedPoint(p.table), std::stop_token());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->differences.size(), 1u);
+  // The only new connection is LockedPoint's own lock session.
+  EXPECT_EQ(connections(), after_first + 1) << "the checksummer opened new sessions";
+}
+
 // Every retype the checksum converts: the copy equals the direct ALTER,
 // the checksum agrees, and a change to that column in one shadow row is
 // found (so the column is really compared, not left out).

@@ -9,7 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -18,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "db/library.h"
 #include "osc/hooks/hook_runner.h"
 
 namespace osc::hooks {
@@ -373,6 +376,35 @@ TEST_F(HookRunnerTest, NonPositiveTimeoutIsRejected) {
   HookRunnerOptions o = Options();
   o.timeout = 0ms;
   EXPECT_TRUE(HookRunner::Open(o).status().IsInvalidArgument());
+}
+
+// osc skips the system CA file for its own connections (db/library.h),
+// but never overrides a user's SSL_CERT_FILE, and hooks get the variable as
+// it was before osc started.
+TEST(SystemCaStoreTest, SkippedOnlyWhenUnsetAndNeverPassedToHooks) {
+  const char* before = std::getenv("SSL_CERT_FILE");
+  const std::string saved = before != nullptr ? before : "";
+  const bool had = before != nullptr;
+
+  ASSERT_EQ(::setenv("SSL_CERT_FILE", "/etc/custom-ca.pem", 1), 0);
+  EXPECT_FALSE(db::SkipUnusedSystemCaStore());
+  EXPECT_STREQ(std::getenv("SSL_CERT_FILE"), "/etc/custom-ca.pem");
+  EXPECT_STREQ(db::AddedEnvironmentEntry(), "");
+  std::vector<std::string> env = CurrentEnvironment();
+  EXPECT_NE(std::find(env.begin(), env.end(), "SSL_CERT_FILE=/etc/custom-ca.pem"), env.end());
+
+  ASSERT_EQ(::unsetenv("SSL_CERT_FILE"), 0);
+  EXPECT_TRUE(db::SkipUnusedSystemCaStore());
+  EXPECT_STREQ(std::getenv("SSL_CERT_FILE"), "/dev/null");
+  EXPECT_STREQ(db::AddedEnvironmentEntry(), "SSL_CERT_FILE=/dev/null");
+  env = CurrentEnvironment();
+  for (const std::string& e : env) EXPECT_NE(e.rfind("SSL_CERT_FILE=", 0), 0u) << e;
+
+  if (had) {
+    ::setenv("SSL_CERT_FILE", saved.c_str(), 1);
+  } else {
+    ::unsetenv("SSL_CERT_FILE");
+  }
 }
 
 }  // namespace
