@@ -28,18 +28,21 @@ class ThreadGuard {
 }  // namespace
 
 namespace {
-bool ca_store_skipped = false;
+CaStoreEnvironment ca_store_environment;
 }  // namespace
 
-bool SkipUnusedSystemCaStore() {
-  if (ca_store_skipped) return true;
-  // An empty value counts as set: the user chose it.
-  if (std::getenv("SSL_CERT_FILE") != nullptr) return false;
-  ca_store_skipped = ::setenv("SSL_CERT_FILE", "/dev/null", 0) == 0;
-  return ca_store_skipped;
+void SkipUnusedSystemCaStore() {
+  if (ca_store_environment.changed) return;
+  const char* before = std::getenv("SSL_CERT_FILE");
+  std::optional<std::string> original;
+  if (before != nullptr) original = before;
+  if (::setenv("SSL_CERT_FILE", "/dev/null", 1) == 0) {
+    ca_store_environment.changed = true;
+    ca_store_environment.original = std::move(original);
+  }
 }
 
-const char* AddedEnvironmentEntry() { return ca_store_skipped ? "SSL_CERT_FILE=/dev/null" : ""; }
+const CaStoreEnvironment& SystemCaStoreEnvironment() { return ca_store_environment; }
 
 Status InitLibrary() {
   static std::once_flag once;

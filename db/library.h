@@ -15,6 +15,9 @@
 // guard to run; osc never cancels threads.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "common/status.h"
 
 namespace osc::db {
@@ -27,17 +30,22 @@ Status InitLibrary();
 
 // Connector/C 3.3 builds a new OpenSSL context for every TLS connection
 // and, unless ssl_ca is given, loads OpenSSL's default CA file into it
-// (about 140 certificates on Debian) only to set SSL_VERIFY_NONE: the
-// server is verified against an explicit ssl_ca or not at all. Measured on
-// the 1M-row benchmark: about 35 ms of CPU per connection, most of osc's own
-// CPU time. SkipUnusedSystemCaStore points SSL_CERT_FILE at /dev/null when
-// the environment does not set it, so the unused file is not read; a CA file
-// given with ssl_ca is loaded as before. Call from main() before any thread
-// starts (it changes the environment). Returns true if it set the variable.
-bool SkipUnusedSystemCaStore();
+// (about 140 certificates on Debian) only to set SSL_VERIFY_NONE: it checks
+// the server against an explicit ssl_ca or not at all (osc's verify_* modes
+// require ssl_ca). Measured on the 1M-row benchmark: about 35 ms of CPU per
+// connection, most of osc's own CPU time. SkipUnusedSystemCaStore points
+// SSL_CERT_FILE at /dev/null, so that file is not read; a CA file given
+// with ssl_ca is loaded as before. Call from main() before any thread
+// starts (it changes the environment).
+void SkipUnusedSystemCaStore();
 
-// The "NAME=value" entry SkipUnusedSystemCaStore added, or "" if it added
-// none: child processes (hooks) must get the environment without it.
-const char* AddedEnvironmentEntry();
+// Child processes (hooks) must get the environment as it was: the value
+// SSL_CERT_FILE had before SkipUnusedSystemCaStore (nullopt if unset), and
+// whether it was changed at all.
+struct CaStoreEnvironment {
+  bool changed = false;
+  std::optional<std::string> original;
+};
+const CaStoreEnvironment& SystemCaStoreEnvironment();
 
 }  // namespace osc::db

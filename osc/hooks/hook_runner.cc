@@ -80,12 +80,16 @@ Status HookRunnerOptions::Validate() const {
 }
 
 std::vector<std::string> CurrentEnvironment() {
-  // Without what osc added for its own connections: a hook calling an
-  // HTTPS endpoint needs the system's CA file.
-  const std::string_view added = db::AddedEnvironmentEntry();
+  // SSL_CERT_FILE as it was before osc changed it for its own connections
+  // (db/library.h): a hook calling an HTTPS endpoint needs the real one.
+  const db::CaStoreEnvironment& ca = db::SystemCaStoreEnvironment();
+  constexpr std::string_view kCaFile = "SSL_CERT_FILE=";
   std::vector<std::string> env;
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    if (!added.empty() && added == *e) continue;
+    if (ca.changed && std::string_view(*e).starts_with(kCaFile)) {
+      if (ca.original) env.push_back(std::string(kCaFile) + *ca.original);
+      continue;
+    }
     env.emplace_back(*e);
   }
   return env;
