@@ -17,6 +17,11 @@
 #   OSC_BENCH_OSC_FLAGS     extra osc flags (e.g. "--skip-checksum")
 #   OSC_BENCH_PT_FLAGS      extra pt-online-schema-change flags
 #   OSC_BENCH_TOOL_TIMEOUT  seconds before a tool run counts as failed (3600)
+#   OSC_BENCH_AUTOINC_LOCK_MODE  innodb_autoinc_lock_mode of the sandbox: 2
+#                           (default; what osc's server check recommends with
+#                           ROW binlogs, MySQL 8.0's default), 1 (MariaDB's
+#                           default) or 0; the sandbox is restarted if it runs
+#                           with another mode. The same server serves all tools.
 #   OSC_BINARY              use this osc instead of building one
 #   OSC_LOADGEN_BINARY      use this osc-loadgen instead of the build's
 #   OSC_BENCH_BUILD_DIR     build directory (<repo>/build-bench)
@@ -36,6 +41,7 @@ REPLICA_MODE=${OSC_BENCH_REPLICA:-paused}
 read -r -a OSC_FLAGS <<<"${OSC_BENCH_OSC_FLAGS:-}"
 read -r -a PT_FLAGS <<<"${OSC_BENCH_PT_FLAGS:-}"
 TOOL_TIMEOUT=${OSC_BENCH_TOOL_TIMEOUT:-3600}
+AUTOINC_LOCK_MODE=${OSC_BENCH_AUTOINC_LOCK_MODE:-2}
 BUILD_DIR=${OSC_BENCH_BUILD_DIR:-$ROOT/build-bench}
 BUILD_TYPE=${OSC_BENCH_BUILD_TYPE:-Release}
 RESULTS_DIR=${OSC_BENCH_RESULTS_DIR:-$ROOT/bench/results}
@@ -55,6 +61,8 @@ die() { printf 'compare.sh: error: %s\n' "$*" >&2; exit 1; }
 { [[ "$ROWS" =~ ^[0-9]+$ ]] && ((ROWS >= 1000)); } || die "OSC_BENCH_ROWS must be a number >= 1000"
 { [[ "$RATE" =~ ^[0-9]+$ ]] && ((RATE > 0)); } || die "OSC_BENCH_RATE must be a positive number"
 [[ "$REPLICA_MODE" == paused || "$REPLICA_MODE" == running ]] || die "OSC_BENCH_REPLICA: paused or running"
+[[ "$AUTOINC_LOCK_MODE" =~ ^[012]$ ]] || die "OSC_BENCH_AUTOINC_LOCK_MODE must be 0, 1 or 2"
+export OSC_SANDBOX_SERVER_OPTIONS="innodb-autoinc-lock-mode = $AUTOINC_LOCK_MODE"
 for tool in "${TOOLS[@]}"; do
   [[ "$tool" =~ ^(native|pt-osc|osc)$ ]] || die "unknown tool '$tool' in OSC_BENCH_TOOLS"
 done
@@ -103,6 +111,15 @@ start_sandbox() {
   fi
   "$ROOT/scripts/sandbox.sh" start 2>"$WORK/sandbox.log" || { cat "$WORK/sandbox.log" >&2; die "sandbox start failed"; }
   eval "$("$ROOT/scripts/sandbox.sh" env)"
+  # A sandbox left running with another AUTO-INC lock mode (a startup
+  # option) is restarted with the requested one.
+  local running
+  running=$(mariadb --defaults-file="$OSC_SANDBOX_DIR/primary/client.cnf" -N -e 'SELECT @@innodb_autoinc_lock_mode')
+  if [[ "$running" != "$AUTOINC_LOCK_MODE" ]]; then
+    say "restarting the sandbox with innodb_autoinc_lock_mode=$AUTOINC_LOCK_MODE (it ran with $running)"
+    "$ROOT/scripts/sandbox.sh" stop 2>>"$WORK/sandbox.log" || { cat "$WORK/sandbox.log" >&2; die "sandbox stop failed"; }
+    "$ROOT/scripts/sandbox.sh" start 2>>"$WORK/sandbox.log" || { cat "$WORK/sandbox.log" >&2; die "sandbox start failed"; }
+  fi
   PORT=$OSC_TEST_PRIMARY_PORT
   export OSC_PASSWORD=$OSC_TEST_PRIMARY_PASSWORD  # osc, osc-loadgen and the probe read it
   # Every client (mariadb, pt-osc) reads the password from a private option

@@ -66,6 +66,7 @@ struct Migration::Impl {
   std::unique_ptr<ControlBridge> control_bridge;   // with --serve-socket-file
   std::unique_ptr<control::ControlServer> control_server;
   Clock::SteadyTime copy_started{};
+  Clock::SteadyTime copy_finished{};  // set when the copy returned OK
   uint64_t rows_estimated = 0;
   std::atomic<int> cut_over_attempts{0};
 
@@ -756,6 +757,7 @@ Status Migration::Impl::Copy() {
     compare_thread = std::jthread([this](std::stop_token st) { CompareDuringCopy(st); });
   }
   Status s = resume ? copier->Resume(resume->copy, pipeline.get_token()) : copier->Run(pipeline.get_token());
+  if (s.ok()) copy_finished = clock->Now();
   if (compare_thread.joinable()) {
     compare_thread.request_stop();
     compare_thread.join();
@@ -1231,6 +1233,8 @@ Status Migration::Impl::Run(std::stop_token stop) {
   started = clock->Now();
   std::stop_callback forward(stop, [this] { pipeline.request_stop(); });
   RateEstimator rate;
+  // Primed with the start, so the first line already has a rate and an ETA.
+  rate.Update(0, started);
   progress_thread = std::jthread([this, &rate](std::stop_token st) {
     Clock::SteadyTime last_status_hook = clock->Now();
     while (clock->SleepFor(options.progress_interval, st)) {
@@ -1273,7 +1277,16 @@ Status Migration::Impl::Run(std::stop_token stop) {
   progress_thread.join();
   if (s.ok()) {
     if (changelog && created_changelog) DropHelpers();  // only the changelog is left by now
-    if (hooks.on_progress) hooks.on_progress(Snapshot());
+    if (hooks.on_progress) {
+      // The last line: nothing left, and the copy's average rate.
+      ProgressSnapshot last = Snapshot();
+      last.eta = std::chrono::seconds(0);
+      if (copy_finished > copy_started && copy_started != Clock::SteadyTime{}) {
+        last.copy_rows_per_second = static_cast<double>(last.rows_copied) /
+                                    std::chrono::duration<double>(copy_finished - copy_started).count();
+      }
+      hooks.on_progress(last);
+    }
     outcome.final_state = sm.current();
     if (options.execute) {
       hooks::HookFacts f = Facts();

@@ -141,6 +141,26 @@ Finding CheckReadOnly(const ServerSettings& s) {
   return Ok("read_only", "OFF");
 }
 
+// Not about correctness (the copy is right in every mode), about speed:
+// in modes 0 and 1 every INSERT ... SELECT into a table with an
+// AUTO_INCREMENT column holds the table's AUTO-INC lock until it ends, even
+// with explicit values, so osc's copy threads take turns (and the binlog
+// applier's writes to the shadow wait for the chunk in progress). Measured
+// on the 1M-row benchmark: two copy sessions 6.4 s in mode 1, 4.1 s when
+// the shadow had no AUTO_INCREMENT. Mode 2 is safe with binlog_format=ROW,
+// which osc requires, and is MySQL 8.0's default.
+Finding CheckAutoincLockMode(const ServerSettings& s) {
+  const std::optional<std::string> mode = Var(s, "innodb_autoinc_lock_mode");
+  if (!mode) return Ok("autoinc_lock_mode", "innodb_autoinc_lock_mode unknown");
+  if (*mode == "2") return Ok("autoinc_lock_mode", "2 (interleaved): copy threads insert side by side");
+  return Problem("autoinc_lock_mode", Severity::kWarning,
+                 "innodb_autoinc_lock_mode=" + *mode +
+                     ": on a table with an AUTO_INCREMENT column each copy chunk holds the table's AUTO-INC "
+                     "lock, so copy threads take turns and the copy is slower (still correct)",
+                 "innodb_autoinc_lock_mode = 2 in the server's configuration (a startup option; safe with "
+                 "binlog_format=ROW, and MySQL 8.0's default)");
+}
+
 std::optional<double> ToNumber(const std::optional<std::string>& v) {
   if (!v) return std::nullopt;
   double out = 0;
@@ -207,7 +227,8 @@ const std::vector<std::string_view>& CheckedVariables() {
   static const std::vector<std::string_view> kNames = {
       "log_bin",          "binlog_format",   "binlog_row_image",           "binlog_checksum",
       "server_id",        "performance_schema", "gtid_mode",               "gtid_strict_mode",
-      "read_only",        "super_read_only", "binlog_expire_logs_seconds", "expire_logs_days"};
+      "read_only",        "super_read_only", "binlog_expire_logs_seconds", "expire_logs_days",
+      "innodb_autoinc_lock_mode"};
   return kNames;
 }
 
@@ -218,7 +239,7 @@ ServerReport EvaluateServer(const ServerSettings& settings) {
   report.findings = {CheckVersion(settings.server), CheckLogBin(settings),    CheckBinlogFormat(settings),
                      CheckRowImage(settings),       CheckChecksum(settings),  CheckServerId(settings),
                      CheckMdlInstrument(settings),  CheckGtid(settings),      CheckReadOnly(settings),
-                     CheckRetention(settings)};
+                     CheckRetention(settings),      CheckAutoincLockMode(settings)};
   return report;
 }
 

@@ -15,6 +15,9 @@
 //   read_only         osc must write (shadow, changelog): it needs the primary
 //   binlog_retention  binlogs purged sooner than a migration lasts would
 //                     lose osc's place in the stream
+//   autoinc_lock_mode innodb_autoinc_lock_mode 2, or copy threads take
+//                     turns on tables with an AUTO_INCREMENT column (speed
+//                     only)
 //
 // Thread safety: CheckServer uses the Connection (one thread at a time);
 // the rest are pure functions over values.

@@ -24,7 +24,7 @@ ServerSettings GoodMariaDb() {
   s.variables = {{"log_bin", "ON"},           {"binlog_format", "ROW"},       {"binlog_row_image", "FULL"},
                  {"binlog_checksum", "CRC32"}, {"server_id", "7"},            {"performance_schema", "ON"},
                  {"gtid_strict_mode", "ON"},   {"read_only", "OFF"},          {"binlog_expire_logs_seconds", "0"},
-                 {"expire_logs_days", "0.000000"}};
+                 {"expire_logs_days", "0.000000"}, {"innodb_autoinc_lock_mode", "2"}};
   s.mdl_instrument_enabled = "YES";
   return s;
 }
@@ -36,10 +36,29 @@ Severity SeverityOf(const ServerSettings& s, const std::string& name) {
   return f ? f->severity : Severity::kOk;
 }
 
+// Modes 0 and 1 make copy threads take turns on AUTO_INCREMENT tables: a
+// warning with the fix, never a refusal.
+TEST(ServerCheckTest, AutoincLockModeBelowTwoIsAWarningWithTheFix) {
+  for (const char* mode : {"0", "1"}) {
+    ServerSettings s = GoodMariaDb();
+    s.variables["innodb_autoinc_lock_mode"] = mode;
+    const ServerReport report = EvaluateServer(s);
+    const Finding* f = report.Find("autoinc_lock_mode");
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->severity, Severity::kWarning) << mode;
+    EXPECT_THAT(f->message, HasSubstr(std::string("innodb_autoinc_lock_mode=") + mode));
+    EXPECT_THAT(f->fix, HasSubstr("innodb_autoinc_lock_mode = 2"));
+    EXPECT_FALSE(report.HasFatal());
+  }
+  ServerSettings unknown = GoodMariaDb();
+  unknown.variables.erase("innodb_autoinc_lock_mode");
+  EXPECT_EQ(SeverityOf(unknown, "autoinc_lock_mode"), Severity::kOk);
+}
+
 TEST(ServerCheckTest, WellConfiguredServerHasOnlyOkFindings) {
   const ServerReport report = EvaluateServer(GoodMariaDb());
   for (const char* name : {"server", "log_bin", "binlog_format", "binlog_row_image", "binlog_checksum", "server_id",
-                           "mdl_instrument", "gtid", "read_only", "binlog_retention"}) {
+                           "mdl_instrument", "gtid", "read_only", "binlog_retention", "autoinc_lock_mode"}) {
     const Finding* f = report.Find(name);
     ASSERT_NE(f, nullptr) << name;
     EXPECT_EQ(f->severity, Severity::kOk) << name << ": " << f->message;

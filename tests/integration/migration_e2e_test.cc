@@ -6,8 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -101,8 +102,14 @@ TEST_F(MigrationE2eTest, LiveWritesThroughCutOverGiveExactlyTheDirectAlterResult
   std::this_thread::sleep_for(1s);
 
   std::atomic<int> progress_calls{0};
+  std::mutex last_mu;
+  ProgressSnapshot last;
   MigrationHooks hooks;
-  hooks.on_progress = [&](const ProgressSnapshot&) { ++progress_calls; };
+  hooks.on_progress = [&](const ProgressSnapshot& p) {
+    ++progress_calls;
+    std::lock_guard<std::mutex> lock(last_mu);
+    last = p;
+  };
   Migration m(Options("orders", alter), nullptr, hooks);
   Status s = m.Run({});
   std::this_thread::sleep_for(1s);  // writes continue on the new table
@@ -113,6 +120,14 @@ TEST_F(MigrationE2eTest, LiveWritesThroughCutOverGiveExactlyTheDirectAlterResult
   EXPECT_GT(stats.ops, 200u) << "the writer must really have run during the migration";
   EXPECT_EQ(stats.unexpected_errors, 0u) << stats.first_unexpected;
   EXPECT_GT(progress_calls.load(), 0);
+  {
+    // The last line says what was done: no "0 rows/s, ETA ?".
+    std::lock_guard<std::mutex> lock(last_mu);
+    EXPECT_EQ(last.state, "done");
+    EXPECT_GT(last.rows_copied, 0u);
+    EXPECT_GT(last.copy_rows_per_second, 0.0);
+    EXPECT_EQ(last.eta, std::optional<std::chrono::seconds>(std::chrono::seconds(0)));
+  }
 
   Exec("ALTER TABLE orders_mirror " + alter);
   ExpectSameTables("orders", "orders_mirror", "id");
