@@ -183,7 +183,7 @@ struct Migration::Impl {
       std::lock_guard<std::mutex> lock(owner->marker_sessions_mu);
       if (owner->idle_marker_sessions.size() < 2) owner->idle_marker_sessions.push_back(std::move(session));
     }
-    cutover::Session& operator*() { return *session; }
+    cutover::Session& get() { return *session; }
   };
   Result<std::unique_ptr<MarkerSession>> TakeMarkerSession();
   std::mutex marker_sessions_mu;
@@ -814,7 +814,7 @@ Status Migration::Impl::ConsistentPoint(const copy::SnapshotReadyFn& ready, std:
         if (!clock->SleepFor(std::chrono::milliseconds(5), stop)) return Status::Aborted("stopped");
       }
     }
-    OSC_ASSIGN_OR_RETURN(std::string before, changelog->WriteMarker(**marker_session, "checksum-catch-up"));
+    OSC_ASSIGN_OR_RETURN(std::string before, changelog->WriteMarker(marker_session->get(), "checksum-catch-up"));
     OSC_RETURN_IF_ERROR(applier->WaitForMarker(before, clock->Now() + std::chrono::seconds(2), stop));
     hold.flag->store(true);
     applied_at_last_point = applier->applied();
@@ -823,7 +823,7 @@ Status Migration::Impl::ConsistentPoint(const copy::SnapshotReadyFn& ready, std:
   Status locked = execute("LOCK TABLES " + db::QuoteQualified(db(), table()) + " READ");
   if (!locked.ok()) return locked.WithContext("LOCK TABLES for the checksum");
   auto unlock = [&execute] { (void)execute("UNLOCK TABLES"); };
-  auto marker = changelog->WriteMarker(**marker_session, "checksum");
+  auto marker = changelog->WriteMarker(marker_session->get(), "checksum");
   if (!marker.ok()) {
     unlock();
     return marker.status();
@@ -868,7 +868,7 @@ Status Migration::Impl::SplitPoint(const std::string& file, uint64_t offset,
   } release{applier.get()};
   // The applier stops at the first event after the position: make sure
   // one comes (a marker row), even on an idle server.
-  OSC_RETURN_IF_ERROR(changelog->WriteMarker(**session, "checksum-split").status());
+  OSC_RETURN_IF_ERROR(changelog->WriteMarker(session->get(), "checksum-split").status());
   OSC_RETURN_IF_ERROR(applier->WaitHolding(std::chrono::seconds(5), stop));
   return shadow_ready();
 }
