@@ -104,22 +104,17 @@ build_binaries() {
   [[ -x "$LOADGEN" ]] || die "osc-loadgen not found: $LOADGEN"
 }
 
+sandbox() {  # sandbox start|stop: the bench sandbox, or die with its log
+  "$ROOT/scripts/sandbox.sh" "$1" 2>>"$WORK/sandbox.log" || { cat "$WORK/sandbox.log" >&2; die "sandbox $1 failed"; }
+}
+
 start_sandbox() {
   if ! "$ROOT/scripts/sandbox.sh" status >/dev/null 2>&1; then
     say "starting the sandbox (primary :$OSC_SANDBOX_PORT, replica :$((OSC_SANDBOX_PORT + 1)))"
     STARTED_SANDBOX=1
   fi
-  "$ROOT/scripts/sandbox.sh" start 2>"$WORK/sandbox.log" || { cat "$WORK/sandbox.log" >&2; die "sandbox start failed"; }
+  sandbox start
   eval "$("$ROOT/scripts/sandbox.sh" env)"
-  # A sandbox left running with another AUTO-INC lock mode (a startup
-  # option) is restarted with the requested one.
-  local running
-  running=$(mariadb --defaults-file="$OSC_SANDBOX_DIR/primary/client.cnf" -N -e 'SELECT @@innodb_autoinc_lock_mode')
-  if [[ "$running" != "$AUTOINC_LOCK_MODE" ]]; then
-    say "restarting the sandbox with innodb_autoinc_lock_mode=$AUTOINC_LOCK_MODE (it ran with $running)"
-    "$ROOT/scripts/sandbox.sh" stop 2>>"$WORK/sandbox.log" || { cat "$WORK/sandbox.log" >&2; die "sandbox stop failed"; }
-    "$ROOT/scripts/sandbox.sh" start 2>>"$WORK/sandbox.log" || { cat "$WORK/sandbox.log" >&2; die "sandbox start failed"; }
-  fi
   PORT=$OSC_TEST_PRIMARY_PORT
   export OSC_PASSWORD=$OSC_TEST_PRIMARY_PASSWORD  # osc, osc-loadgen and the probe read it
   # Every client (mariadb, pt-osc) reads the password from a private option
@@ -131,6 +126,15 @@ start_sandbox() {
     (umask 077; printf '[client]\nhost=127.0.0.1\nport=%s\nuser=root\npassword=%s\n' "$p" "$OSC_PASSWORD" \
       >"$WORK/$role.cnf")
   done
+  # A sandbox left running with another AUTO-INC lock mode (a startup
+  # option) is restarted with the requested one.
+  local running
+  running=$(sql 'SELECT @@innodb_autoinc_lock_mode')
+  if [[ "$running" != "$AUTOINC_LOCK_MODE" ]]; then
+    say "restarting the sandbox with innodb_autoinc_lock_mode=$AUTOINC_LOCK_MODE (it ran with $running)"
+    sandbox stop
+    sandbox start
+  fi
 }
 
 cleanup() {

@@ -191,6 +191,8 @@ struct Migration::Impl {
   bool IncrementalChecksumAllowed(std::string* why) const;
   Result<std::unique_ptr<copy::Checksummer>> MakeChecksummer() const;
   void CompareDuringCopy(std::stop_token stop);
+  std::optional<Result<copy::ChecksumReport>> ComparePart(copy::Checksummer& checksummer, const copy::KeyRange& span,
+                                                          std::stop_token stop);
   Result<bool> FinishIncrementalChecksum(copy::Checksummer& checksummer, const copy::ConsistentPointFn& point);
   Status CutOver();
   void StopPipeline();
@@ -944,6 +946,34 @@ Result<std::unique_ptr<copy::Checksummer>> Migration::Impl::MakeChecksummer() co
   return std::make_unique<copy::Checksummer>(std::move(cc));
 }
 
+// One part for CompareDuringCopy: pending_chunks (or `span` once the
+// copier's chunks are not used) at a split point while the server
+// supports them, else at a locking point on a session of its own with a
+// short lock wait. nullopt when nothing was compared and the next poll
+// should simply try again: split points just turned out unsupported, or
+// the lock session could not be set up.
+std::optional<Result<copy::ChecksumReport>> Migration::Impl::ComparePart(copy::Checksummer& checksummer,
+                                                                         const copy::KeyRange& span,
+                                                                         std::stop_token stop) {
+  if (chunks_from_copier && split_points) {
+    copy::SplitPointFn split = [this](const std::string& file, uint64_t offset, const copy::SnapshotReadyFn& ready,
+                                      std::stop_token s) { return SplitPoint(file, offset, ready, s); };
+    Result<copy::ChecksumReport> part = checksummer.RunRangesAt(pending_chunks, changed_keys.get(), split, stop);
+    if (part.status().code() != Status::Code::kNotSupported) return part;
+    split_points = false;
+    spdlog::info("checksum during the copy: {}; parts lock the table for a moment instead", part.status().message());
+    return std::nullopt;
+  }
+  auto lock_session = executor->OpenSession("checksum-lock");
+  if (!lock_session.ok() || !(*lock_session)->Execute("SET SESSION lock_wait_timeout = 1").ok()) return std::nullopt;
+  copy::ConsistentPointFn point = [this, ls = lock_session->get()](const copy::SnapshotReadyFn& ready,
+                                                                  std::stop_token s) {
+    return ConsistentPoint(ready, s, ls);
+  };
+  return chunks_from_copier ? checksummer.RunRanges(pending_chunks, changed_keys.get(), 1, point, stop)
+                            : checksummer.RunPart(span, changed_keys.get(), 1, point, stop);
+}
+
 // While the copier runs (it keeps about one core of a small server busy),
 // compares the part of the tables the copy has finished (its chunks, or
 // the span below its low watermark), a part at a time, on one more
@@ -1011,30 +1041,9 @@ void Migration::Impl::CompareDuringCopy(std::stop_token stop) {
       new_upto = *cp.low_watermark;
     }
     if (!new_upto) continue;
-    Result<copy::ChecksumReport> part = Status::NotSupported("");
-    if (chunks_from_copier && split_points) {
-      copy::SplitPointFn split = [this](const std::string& file, uint64_t offset,
-                                        const copy::SnapshotReadyFn& ready, std::stop_token s) {
-        return SplitPoint(file, offset, ready, s);
-      };
-      part = (*checksummer)->RunRangesAt(pending_chunks, changed_keys.get(), split, part_stop);
-      if (part.status().code() == Status::Code::kNotSupported) {
-        split_points = false;
-        spdlog::info("checksum during the copy: {}; parts lock the table for a moment instead",
-                     part.status().message());
-        continue;
-      }
-    } else {
-      // A locking point, on a session of its own with a short lock wait.
-      auto lock_session = executor->OpenSession("checksum-lock");
-      if (!lock_session.ok() || !(*lock_session)->Execute("SET SESSION lock_wait_timeout = 1").ok()) continue;
-      copy::ConsistentPointFn point = [this, ls = lock_session->get()](const copy::SnapshotReadyFn& ready,
-                                                                      std::stop_token s) {
-        return ConsistentPoint(ready, s, ls);
-      };
-      part = chunks_from_copier ? (*checksummer)->RunRanges(pending_chunks, changed_keys.get(), 1, point, part_stop)
-                                : (*checksummer)->RunPart(span, changed_keys.get(), 1, point, part_stop);
-    }
+    std::optional<Result<copy::ChecksumReport>> tried = ComparePart(**checksummer, span, part_stop);
+    if (!tried) continue;
+    const Result<copy::ChecksumReport>& part = *tried;
     if (!part.ok()) {
       if (part.status().IsAborted()) return;
       // The applier ran ahead of the snapshot (a race of a few

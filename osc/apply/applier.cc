@@ -223,11 +223,17 @@ Status Applier::status() const {
 
 namespace {
 
-// Does an event ending at `c` end after `p`?
+// Where the event ending at `c` ends relative to `p`: <0 before, 0 at, >0
+// after; nullopt when `c` is still empty (no event yet).
+std::optional<int> CompareEnd(const binlog::Checkpoint& c, const binlog::BinlogPosition& p) {
+  if (c.restart.file.empty()) return std::nullopt;
+  if (const int f = CompareFiles(c.restart.file, p.file); f != 0) return f;
+  return c.handled < p.offset ? -1 : c.handled > p.offset ? 1 : 0;
+}
+
 bool EndsAfter(const binlog::Checkpoint& c, const binlog::BinlogPosition& p) {
-  if (c.restart.file.empty()) return false;  // nothing taken yet
-  const int f = CompareFiles(c.restart.file, p.file);
-  return f > 0 || (f == 0 && c.handled > p.offset);
+  const std::optional<int> cmp = CompareEnd(c, p);
+  return cmp && *cmp > 0;
 }
 
 }  // namespace
@@ -274,9 +280,8 @@ Status Applier::HoldBefore(const binlog::ChangeEvent& event, std::stop_token sto
 }
 
 bool Applier::Reached(const binlog::BinlogPosition& position) const {
-  if (applied_.restart.file.empty()) return false;
-  const int c = CompareFiles(applied_.restart.file, position.file);
-  return c > 0 || (c == 0 && applied_.handled >= position.offset);
+  const std::optional<int> cmp = CompareEnd(applied_, position);
+  return cmp && *cmp >= 0;
 }
 
 Status Applier::Wait(const std::function<bool()>& done, std::chrono::milliseconds timeout, std::stop_token stop) {

@@ -1,8 +1,8 @@
 #include "osc/copy/copier.h"
 
 #include <algorithm>
-#include <deque>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <optional>
 #include <system_error>
