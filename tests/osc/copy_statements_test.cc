@@ -176,7 +176,7 @@ TEST(ChecksumColumnsTest, RenamedAndRecharsetedTextIsConverted) {
   EXPECT_EQ(p.columns[0].shadow_expr, "CAST(`w` AS BINARY)");
 }
 
-TEST(ChecksumColumnsTest, LargeValuesAreHashedThroughMd5OnBothSides) {
+TEST(ChecksumColumnsTest, LargeValuesAreHashedThroughCrc32OnBothSides) {
   const ChecksumColumns p = Plan(Col("t", "text"), Col("t", "text"));
   ASSERT_EQ(p.columns.size(), 1u);
   EXPECT_EQ(p.columns[0].original_expr, "CRC32(`t`)");
