@@ -238,6 +238,10 @@ reset_table() {  # reset_table ROWS
   local current
   current=$(sql "FLUSH BINARY LOGS; SHOW MASTER STATUS" | awk '{print $1}')
   sql "PURGE BINARY LOGS TO '$current'"
+  # The replica logs what it applies too (log-slave-updates): without this
+  # its binlogs grow by a table's size per run until the disk is full.
+  current=$(sql_replica "FLUSH BINARY LOGS; SHOW MASTER STATUS" | awk '{print $1}')
+  sql_replica "PURGE BINARY LOGS TO '$current'"
   sql "SET GLOBAL innodb_max_dirty_pages_pct = 0"
   wait_for 300 "dirty page flush" dirty_pages_low
   sql "SET GLOBAL innodb_max_dirty_pages_pct = 90"
