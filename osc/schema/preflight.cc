@@ -192,6 +192,13 @@ const Finding* PreflightReport::Find(std::string_view name) const {
   return nullptr;
 }
 
+bool PreflightReport::CopyInsertsTakeTurns(const TableSchema& shadow) const {
+  const Finding* mode = Find("autoinc_lock_mode");
+  if (mode == nullptr || mode->severity != Severity::kWarning) return false;
+  return std::any_of(shadow.columns.begin(), shadow.columns.end(),
+                     [](const Column& c) { return c.auto_increment; });
+}
+
 Result<PreflightReport> RunPreflight(db::Connection& conn, const migration::MigrationOptions& options,
                                      const PreflightEnv& env) {
   PreflightReport r;

@@ -105,6 +105,12 @@ struct PreflightReport {
   bool CanRun() const;
   // The first finding called `name`, or nullptr.
   const Finding* Find(std::string_view name) const;
+  // True when the copy's INSERT ... SELECT chunks into `shadow` take turns:
+  // the server runs innodb_autoinc_lock_mode 0 or 1 (the autoinc_lock_mode
+  // finding is a warning) and `shadow` has an AUTO_INCREMENT column, so
+  // every chunk holds the table's AUTO-INC lock until its statement ends,
+  // and the other workers and the applier's writes wait for it.
+  bool CopyInsertsTakeTurns(const TableSchema& shadow) const;
 };
 
 // Runs every check against the server behind `conn` for the migration

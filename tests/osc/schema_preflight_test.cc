@@ -1,5 +1,6 @@
 // Unit tests of the preflight pieces that need no server: the duration
-// estimate against binlog retention and the text helpers.
+// estimate against binlog retention, the text helpers and whether the
+// copy's chunks take turns on the AUTO-INC lock.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "osc/schema/preflight_internal.h"
+#include "osc/server_check.h"
 #include "tests/osc/schema_test_util.h"
 
 namespace osc::schema {
@@ -26,6 +28,29 @@ migration::ServerSettings Retention(const char* expire_seconds, const char* expi
 }
 
 CopyEstimate Lasting(seconds duration) { return CopyEstimate{1000, 1 << 20, duration}; }
+
+// A report whose server findings come from EvaluateServer on a server with
+// this innodb_autoinc_lock_mode (nullptr: the variable is unknown).
+PreflightReport OnServerWithAutoincLockMode(const char* mode) {
+  migration::ServerSettings s;
+  if (mode != nullptr) s.variables["innodb_autoinc_lock_mode"] = mode;
+  PreflightReport r;
+  for (Finding& f : migration::EvaluateServer(s).findings) r.findings.push_back(std::move(f));
+  return r;
+}
+
+TEST(CopyInsertsTakeTurnsTest, BelowLockModeTwoWithAnAutoIncrementColumnInTheShadow) {
+  Column id = testutil::Col("id", "bigint(20)");
+  id.auto_increment = true;
+  const TableSchema counted = testutil::Table({id, testutil::Col("v", "int(11)")}, {});
+  const TableSchema plain = testutil::Table({testutil::Col("id", "bigint(20)"), testutil::Col("v", "int(11)")}, {});
+  EXPECT_TRUE(OnServerWithAutoincLockMode("1").CopyInsertsTakeTurns(counted));
+  EXPECT_TRUE(OnServerWithAutoincLockMode("0").CopyInsertsTakeTurns(counted));
+  EXPECT_FALSE(OnServerWithAutoincLockMode("2").CopyInsertsTakeTurns(counted));
+  EXPECT_FALSE(OnServerWithAutoincLockMode(nullptr).CopyInsertsTakeTurns(counted)) << "unknown mode: leave it";
+  EXPECT_FALSE(OnServerWithAutoincLockMode("1").CopyInsertsTakeTurns(plain));
+  EXPECT_FALSE(PreflightReport{}.CopyInsertsTakeTurns(counted)) << "no server findings at all";
+}
 
 TEST(CopyDurationTest, NoExpiryIsFine) {
   const Finding f = internal::CheckCopyDuration(Retention("0", "0.000000"), Lasting(hours(100)));
