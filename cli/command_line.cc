@@ -85,6 +85,9 @@ const po::options_description& Flags() {
         ("execute", Switch(), "really migrate; without it osc only runs its checks (default false)")
         ("threads", Text("N"), "parallel row-copy connections, 1-64 (default 2)")
         ("chunk-size", Text("ROWS"), "rows per copy chunk at the start; adapts afterwards (default 1000)")
+        ("chunk-target-time", Text("DURATION"),
+         "how long one copy chunk should take, 10ms-60s; chunk sizes adapt toward it (default 500ms, or 250ms "
+         "where chunks take turns on the AUTO-INC lock)")
         ("cut-over-lock-timeout-seconds", Text("SECONDS"),
          "longest time a cut-over attempt may block other sessions, 1-3600 (default 3)")
         ("postpone-cut-over-flag-file", Text("FILE"), "while this file exists, do not cut over")
@@ -294,6 +297,14 @@ Status MapCopyAndCutOver(const po::variables_map& vm, migration::MigrationOption
   if (auto v = Get(vm, "chunk-size")) {
     OSC_ASSIGN_OR_RETURN(o->copy.chunk_size,
                          ParseUnsigned("--chunk-size", *v, 0, std::numeric_limits<uint64_t>::max()));
+  }
+  if (auto v = Get(vm, "chunk-target-time")) {
+    OSC_ASSIGN_OR_RETURN(const std::chrono::milliseconds d, ParseDuration("--chunk-target-time", *v));
+    if (d < std::chrono::milliseconds(10) || d > std::chrono::seconds(60)) {
+      return Status::InvalidArgument("--chunk-target-time must be between 10ms and 60s, not " + *v);
+    }
+    o->copy.chunk_target_time = d;
+    o->copy.chunk_target_time_given = true;
   }
   if (auto v = Get(vm, "cut-over-lock-timeout-seconds")) {
     OSC_ASSIGN_OR_RETURN(uint64_t s, ParseUnsigned("--cut-over-lock-timeout-seconds", *v, 0, 1u << 30));

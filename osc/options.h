@@ -32,6 +32,10 @@ struct CopyOptions {
   // chunks hold row locks on the original briefly (other writers wait less)
   // and react fast to throttling; too short wastes round trips.
   std::chrono::milliseconds chunk_target_time{500};
+  // True when the user gave --chunk-target-time: it is then used as given.
+  // Otherwise osc halves it where the copy's inserts take turns on the
+  // shadow's AUTO-INC lock (innodb_autoinc_lock_mode 0 or 1).
+  bool chunk_target_time_given = false;
   // The copier pauses while more than this many binlog row changes wait to
   // be applied, so the applier is never starved by the copy.
   uint64_t max_apply_backlog = 50000;

@@ -93,6 +93,7 @@ TEST(CommandLineTest, SocketTogetherWithHostOrPortIsRefused) {
 
 TEST(CommandLineTest, MigrationFlagsMapOntoMigrationOptions) {
   const CliCommand cmd = ParseOk(Migrate({"--execute", "--threads", "8", "--chunk-size", "5000",
+                                          "--chunk-target-time", "1500ms",
                                           "--cut-over-lock-timeout-seconds", "9",
                                           "--postpone-cut-over-flag-file", "/tmp/postpone",
                                           "--ok-to-drop-table", "--attempt-instant-ddl",
@@ -106,6 +107,8 @@ TEST(CommandLineTest, MigrationFlagsMapOntoMigrationOptions) {
   EXPECT_TRUE(o.execute);
   EXPECT_EQ(o.copy.threads, 8);
   EXPECT_EQ(o.copy.chunk_size, 5000u);
+  EXPECT_EQ(o.copy.chunk_target_time, std::chrono::milliseconds(1500));
+  EXPECT_TRUE(o.copy.chunk_target_time_given);
   EXPECT_EQ(o.cut_over.lock_timeout, std::chrono::seconds(9));
   EXPECT_EQ(o.cut_over.postpone_flag_file, "/tmp/postpone");
   EXPECT_TRUE(o.cut_over.ok_to_drop_table);
@@ -179,6 +182,9 @@ TEST(CommandLineTest, BadNumbersAreRefusedNamingTheFlag) {
   EXPECT_THAT(ParseError({"--threads", "0"}), HasSubstr("--threads"));
   EXPECT_THAT(ParseError({"--threads", "two"}), HasSubstr("--threads"));
   EXPECT_THAT(ParseError({"--chunk-size", "-5"}), HasSubstr("--chunk-size"));
+  EXPECT_THAT(ParseError({"--chunk-target-time", "5ms"}), HasSubstr("--chunk-target-time"));
+  EXPECT_THAT(ParseError({"--chunk-target-time", "2m"}), HasSubstr("--chunk-target-time"));
+  EXPECT_THAT(ParseError({"--chunk-target-time", "soon"}), HasSubstr("--chunk-target-time"));
   EXPECT_THAT(ParseError({"--cut-over-lock-timeout-seconds", "0"}), HasSubstr("--cut-over-lock-timeout-seconds"));
   EXPECT_THAT(ParseError({"--connect-timeout", "0"}), HasSubstr("--connect-timeout"));
   EXPECT_THAT(ParseError({"--replica-server-id", "4294967296"}), HasSubstr("--replica-server-id"));
@@ -215,7 +221,7 @@ TEST(CommandLineTest, HelpWinsOverOtherFlagsAndListsEveryFlag) {
   for (const char* flag :
        {"--host", "--port", "--socket", "--user", "--password", "--database", "--table", "--alter", "--execute",
         "--conf", "--ask-pass", "--ssl-mode", "--ssl-ca", "--ssl-cert", "--ssl-key", "--threads", "--chunk-size",
-        "--cut-over-lock-timeout-seconds", "--postpone-cut-over-flag-file", "--ok-to-drop-table", "--checksum",
+        "--chunk-target-time", "--cut-over-lock-timeout-seconds", "--postpone-cut-over-flag-file", "--ok-to-drop-table", "--checksum",
         "--skip-checksum", "--attempt-instant-ddl", "--progress-interval", "--replica-server-id",
         "--connect-timeout", "--log-level", "--help", "--version", "OSC_PASSWORD", "Exit codes"}) {
     EXPECT_THAT(help, HasSubstr(flag));
