@@ -19,6 +19,7 @@
 #include "osc/copy/changed_keys.h"
 #include "osc/copy/checksum.h"
 #include "osc/copy/checksum_columns.h"
+#include "osc/copy/chunk_size.h"
 #include "osc/copy/copier.h"
 #include "osc/copy/key_range.h"
 #include "osc/copy/statements.h"
@@ -736,16 +737,10 @@ Status Migration::Impl::Copy() {
   OSC_ASSIGN_OR_RETURN(cc.key, copy::MakeKeySpec(*report->table_schema, *report->chunk_key));
   OSC_ASSIGN_OR_RETURN(cc.columns, copy::MakeCopyColumns(*report->table_schema, *report->mapping));
   cc.options = options.copy;
-  // innodb_autoinc_lock_mode 0 or 1 with an AUTO_INCREMENT column: each
-  // chunk holds the shadow's AUTO-INC lock for its whole statement, so the
-  // workers take turns, the applier's writes wait for the chunk in progress,
-  // and a chunk's measured time includes its wait for the others. Shorter
-  // chunks keep those waits short: on the 1M-row benchmark in mode 1 the
-  // copy under load was 8-10% faster with 250 ms than with 500 ms, and no
-  // slower idle. In mode 2 the shorter target was 2% slower under load, so
-  // it applies only here, and never over an explicit --chunk-target-time.
-  if (!options.copy.chunk_target_time_given && report->CopyInsertsTakeTurns(*shadow_schema)) {
-    cc.options.chunk_target_time = std::max(std::chrono::milliseconds(1), options.copy.chunk_target_time / 2);
+  // Shorter chunks where they take turns on the shadow's AUTO-INC lock.
+  cc.options.chunk_target_time =
+      copy::EffectiveChunkTargetTime(options.copy, report->CopyInsertsTakeTurns(*shadow_schema));
+  if (cc.options.chunk_target_time != options.copy.chunk_target_time) {
     spdlog::info("innodb_autoinc_lock_mode is below 2 and {} has an AUTO_INCREMENT column: copy chunks take "
                  "turns on its AUTO-INC lock, so each aims at {} ms",
                  helpers().shadow, cc.options.chunk_target_time.count());

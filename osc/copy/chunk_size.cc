@@ -48,4 +48,17 @@ void ChunkSizer::Set(uint64_t rows) {
   ++generation_;
 }
 
+// innodb_autoinc_lock_mode 0 or 1 with an AUTO_INCREMENT column: each
+// chunk holds the shadow's AUTO-INC lock for its whole statement, so the
+// workers take turns, the applier's writes wait for the chunk in progress,
+// and a chunk's measured time includes its wait for the others. Shorter
+// chunks keep those waits short: on the 1M-row benchmark in mode 1 the copy
+// under load was 8-10% faster with 250 ms than with 500 ms, and no slower
+// idle. In mode 2 the shorter target was 2% slower under load, so it applies
+// only where inserts take turns, and never over an explicit target.
+std::chrono::milliseconds EffectiveChunkTargetTime(const migration::CopyOptions& options, bool inserts_take_turns) {
+  if (!inserts_take_turns || options.chunk_target_time_given) return options.chunk_target_time;
+  return std::max(std::chrono::milliseconds(1), options.chunk_target_time / 2);
+}
+
 }  // namespace osc::copy

@@ -27,6 +27,7 @@
 // Thread safety: not thread-safe; the copier feeds it under its mutex.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 
 #include "common/clock.h"
@@ -63,5 +64,12 @@ class ChunkSizer {
   uint64_t current_;
   uint64_t generation_ = 0;
 };
+
+// The chunk target time a copy uses: options.chunk_target_time, halved
+// (to at least 1 ms) when `inserts_take_turns` (the copy's chunks hold the
+// shadow's AUTO-INC lock one after the other, PreflightReport::
+// CopyInsertsTakeTurns) unless the user gave the target explicitly. Why
+// half: chunk_size.cc.
+std::chrono::milliseconds EffectiveChunkTargetTime(const migration::CopyOptions& options, bool inserts_take_turns);
 
 }  // namespace osc::copy

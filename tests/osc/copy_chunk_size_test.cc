@@ -97,5 +97,14 @@ TEST(ChunkSizerTest, UsesThePlannedSizeOfTheChunkNotTheCurrentOne) {
   EXPECT_EQ(s.current(), 1414u);
 }
 
+TEST(EffectiveChunkTargetTimeTest, HalvedOnlyWhereInsertsTakeTurnsAndNotGivenExplicitly) {
+  EXPECT_EQ(EffectiveChunkTargetTime(Options(1000, 100, 100000, 500ms), false), 500ms);
+  EXPECT_EQ(EffectiveChunkTargetTime(Options(1000, 100, 100000, 500ms), true), 250ms);
+  EXPECT_EQ(EffectiveChunkTargetTime(Options(1000, 100, 100000, 1ms), true), 1ms) << "never below 1 ms";
+  migration::CopyOptions given = Options(1000, 100, 100000, 800ms);
+  given.chunk_target_time_given = true;
+  EXPECT_EQ(EffectiveChunkTargetTime(given, true), 800ms);
+}
+
 }  // namespace
 }  // namespace osc::copy
