@@ -217,6 +217,12 @@ history_short() {
   (($(sql "SELECT COUNT FROM information_schema.INNODB_METRICS WHERE NAME='trx_rseg_history_len'") < 1000))
 }
 
+purge_binlogs() {  # purge_binlogs sql|sql_replica: all binlogs of that server but a fresh one
+  local current
+  current=$("$1" "FLUSH BINARY LOGS; SHOW MASTER STATUS" | awk '{print $1}')
+  "$1" "PURGE BINARY LOGS TO '$current'"
+}
+
 # Puts `rows` pristine rows into $DB.$TABLE and brings the server to the
 # same state before every timed run: replica caught up, old binlogs purged,
 # dirty pages flushed, purge done, statistics fresh, and the new table's
@@ -235,13 +241,10 @@ reset_table() {  # reset_table ROWS
   done
   sql "ANALYZE TABLE $DB.$TABLE" >/dev/null
   wait_for 600 "replica catch-up" replica_caught_up
-  local current
-  current=$(sql "FLUSH BINARY LOGS; SHOW MASTER STATUS" | awk '{print $1}')
-  sql "PURGE BINARY LOGS TO '$current'"
+  purge_binlogs sql
   # The replica logs what it applies too (log-slave-updates): without this
   # its binlogs grow by a table's size per run until the disk is full.
-  current=$(sql_replica "FLUSH BINARY LOGS; SHOW MASTER STATUS" | awk '{print $1}')
-  sql_replica "PURGE BINARY LOGS TO '$current'"
+  purge_binlogs sql_replica
   sql "SET GLOBAL innodb_max_dirty_pages_pct = 0"
   wait_for 300 "dirty page flush" dirty_pages_low
   sql "SET GLOBAL innodb_max_dirty_pages_pct = 90"
