@@ -52,8 +52,9 @@ class CompareRun {
     for (const ChecksumColumn& c : config_.columns.columns) {
       original_exprs_.push_back(c.original_expr);
       shadow_exprs_.push_back(c.shadow_expr);
-      original_nulls_.push_back(c.original_null.empty() ? c.original_expr : c.original_null);
-      shadow_nulls_.push_back(c.shadow_null.empty() ? c.shadow_expr : c.shadow_null);
+      // An empty null expression: never NULL, no flag (ChecksumQuery).
+      original_nulls_.push_back(!c.may_be_null ? "" : c.original_null.empty() ? c.original_expr : c.original_null);
+      shadow_nulls_.push_back(!c.may_be_null ? "" : c.shadow_null.empty() ? c.shadow_expr : c.shadow_null);
     }
   }
 

@@ -188,7 +188,7 @@ Result<ChecksumColumns> PlanChecksumColumns(const schema::TableSchema& original,
     const bool large = IsLarge(from) || IsLarge(*to);
     out.columns.push_back(ChecksumColumn{to->name, Hashable(pair->original, large, FamilyOf(*to)),
                                          Hashable(pair->shadow, large, FamilyOf(*to)), pair->original,
-                                         pair->shadow});
+                                         pair->shadow, from.nullable || to->nullable});
   }
   if (out.columns.empty()) {
     return Status::InvalidArgument("no column of " + original.name + " can be compared with the shadow table");

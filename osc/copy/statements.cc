@@ -82,12 +82,17 @@ std::string ChecksumSelect(const std::vector<std::string>& exprs, const std::vec
   std::string values;
   std::string null_flags;
   for (size_t i = 0; i < exprs.size(); ++i) {
-    values += exprs[i] + ", ";
+    if (i > 0) values += ", ";
+    values += exprs[i];
+    const std::string& tested = null_exprs.size() == exprs.size() ? null_exprs[i] : exprs[i];
+    if (tested.empty()) continue;  // never NULL: a flag would always be 0
     if (!null_flags.empty()) null_flags += ", ";
-    null_flags += "ISNULL(" + (null_exprs.size() == exprs.size() ? null_exprs[i] : exprs[i]) + ")";
+    null_flags += "ISNULL(" + tested + ")";
   }
-  return "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#', " + values + "CONCAT(" + null_flags +
-         ")))), 0) FROM ";
+  // CONCAT() without arguments is an error, so no flag group at all when
+  // no value can be NULL.
+  if (!null_flags.empty()) values += ", CONCAT(" + null_flags + ")";
+  return "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#', " + values + "))), 0) FROM ";
 }
 
 }  // namespace

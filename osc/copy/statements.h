@@ -78,7 +78,9 @@ std::string DeleteRangeStatement(const KeySpec& key, const TableRef& shadow, con
 // CONCAT_WS skips NULLs, so the trailing ISNULL flags tell NULL from ''.
 // `null_exprs`, when given (one per expr), are tested by ISNULL instead:
 // a cheaper expression that is NULL exactly when its expr is (the column
-// itself rather than the CRC32 of its bytes).
+// itself rather than the CRC32 of its bytes); an empty one marks a value
+// that is never NULL (NOT NULL on both sides), which gets no flag. Without
+// any flag the CONCAT(...) group is left out.
 std::string ChecksumQuery(const KeySpec& key, const TableRef& table, const std::vector<std::string>& exprs,
                           const KeyRange& range, const std::vector<std::string>& null_exprs = {});
 

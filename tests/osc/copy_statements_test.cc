@@ -82,6 +82,16 @@ TEST(ChecksumQueryTest, NullFlagsTestTheCheaperExpressionsWhenGiven) {
             "CONCAT(ISNULL(`id`), ISNULL(`v`))))), 0) FROM `d`.`t` FORCE INDEX (`PRIMARY`)");
 }
 
+TEST(ChecksumQueryTest, ValuesThatAreNeverNullGetNoFlag) {
+  EXPECT_EQ(ChecksumQuery(IdKey(), TableRef{"d", "t", "PRIMARY"}, {"`id`", "CRC32(`v`)", "`w`"}, KeyRange{},
+                          {"", "`v`", ""}),
+            "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#', `id`, CRC32(`v`), `w`, CONCAT(ISNULL(`v`))))), 0) "
+            "FROM `d`.`t` FORCE INDEX (`PRIMARY`)");
+  // No value can be NULL: no CONCAT() group (which would be an error).
+  EXPECT_EQ(ChecksumKeysQuery(IdKey(), TableRef{"d", "s", "PRIMARY"}, {"`id`", "`w`"}, {"", ""}, {{"3"}}),
+            "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#', `id`, `w`))), 0) FROM `d`.`s` WHERE `id` IN (3)");
+}
+
 TEST(ChecksumKeysQueryTest, OneColumnKeyUsesAnInList) {
   EXPECT_EQ(ChecksumKeysQuery(IdKey(), TableRef{"d", "s", "PRIMARY"}, {"CAST(`v` AS BINARY)"}, {"`v`"},
                               {{"3"}, {"-7"}}),
@@ -205,6 +215,14 @@ TEST(ChecksumColumnsTest, ChangesWithoutAnExactCastAreLeftOutWithANote) {
   EXPECT_EQ(p->columns[0].name, "id");
   ASSERT_EQ(p->excluded.size(), 1u);
   EXPECT_THAT(p->excluded[0], HasSubstr("column f (double -> varchar(20))"));
+}
+
+TEST(ChecksumColumnsTest, MayBeNullWhenEitherSideIsNullable) {
+  EXPECT_FALSE(Plan(Col("a", "int(11)"), Col("a", "int(11)")).columns.at(0).may_be_null);
+  EXPECT_TRUE(Plan(Col("a", "int(11)", true), Col("a", "int(11)", true)).columns.at(0).may_be_null);
+  // MODIFY ... NULL or NOT NULL: a NULL on either side must still show.
+  EXPECT_TRUE(Plan(Col("a", "int(11)"), Col("a", "int(11)", true)).columns.at(0).may_be_null);
+  EXPECT_TRUE(Plan(Col("a", "int(11)", true), Col("a", "int(11)")).columns.at(0).may_be_null);
 }
 
 TEST(ChecksumColumnsTest, ShadowWithoutTheMappedColumnIsRejected) {
