@@ -9,7 +9,9 @@
 #                           measured at ROWS/4
 #   OSC_BENCH_RATE          load writer ops/s, the same for every tool (200)
 #   OSC_BENCH_WRITER_THREADS  load writer connections (2)
-#   OSC_BENCH_TOOLS         subset/order of "native pt-osc osc"
+#   OSC_BENCH_TOOLS         subset/order of "native pt-osc osc osc-no-checksum"
+#                           (the last: osc with --skip-checksum, the same
+#                           work as the other two, which compare nothing)
 #   OSC_BENCH_REPLICA       paused (default): the replica's threads are
 #                           stopped during each timed run, because on one
 #                           machine its applier would compete for the same
@@ -36,7 +38,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROWS=${OSC_BENCH_ROWS:-1000000}
 RATE=${OSC_BENCH_RATE:-200}
 WRITER_THREADS=${OSC_BENCH_WRITER_THREADS:-2}
-read -r -a TOOLS <<<"${OSC_BENCH_TOOLS:-native pt-osc osc}"
+read -r -a TOOLS <<<"${OSC_BENCH_TOOLS:-native pt-osc osc osc-no-checksum}"
 REPLICA_MODE=${OSC_BENCH_REPLICA:-paused}
 read -r -a OSC_FLAGS <<<"${OSC_BENCH_OSC_FLAGS:-}"
 read -r -a PT_FLAGS <<<"${OSC_BENCH_PT_FLAGS:-}"
@@ -64,7 +66,7 @@ die() { printf 'compare.sh: error: %s\n' "$*" >&2; exit 1; }
 [[ "$AUTOINC_LOCK_MODE" =~ ^[012]$ ]] || die "OSC_BENCH_AUTOINC_LOCK_MODE must be 0, 1 or 2"
 export OSC_SANDBOX_SERVER_OPTIONS="innodb-autoinc-lock-mode = $AUTOINC_LOCK_MODE"
 for tool in "${TOOLS[@]}"; do
-  [[ "$tool" =~ ^(native|pt-osc|osc)$ ]] || die "unknown tool '$tool' in OSC_BENCH_TOOLS"
+  [[ "$tool" =~ ^(native|pt-osc|osc|osc-no-checksum)$ ]] || die "unknown tool '$tool' in OSC_BENCH_TOOLS"
 done
 SMALL_ROWS=$((ROWS / 4))
 
@@ -315,9 +317,10 @@ run_tool() {  # run_tool TOOL LOG: runs one schema change; sets TOOL_RC
       cmd=(pt-online-schema-change --alter "$ALTER" --execute --recursion-method=none
         --no-check-replication-filters "${PT_FLAGS[@]}"
         "F=$WORK/primary.cnf,h=127.0.0.1,P=$PORT,D=$DB,t=$TABLE") ;;
-    osc)
+    osc | osc-no-checksum)
       cmd=("$OSC_BIN" --host 127.0.0.1 --port "$PORT" --user root --database "$DB" --table "$TABLE"
-        --alter "$ALTER" --execute --ok-to-drop-table "${OSC_FLAGS[@]}") ;;
+        --alter "$ALTER" --execute --ok-to-drop-table "${OSC_FLAGS[@]}")
+      if [[ "$tool" == osc-no-checksum ]]; then cmd+=(--skip-checksum); fi ;;
   esac
   TOOL_RC=0
   /usr/bin/time -v -o "$WORK/time.txt" timeout "$TOOL_TIMEOUT" "${cmd[@]}" >"$log" 2>&1 || TOOL_RC=$?
@@ -400,13 +403,18 @@ report() {
   local mode tool st
   local -A wall=()
   for mode in idle load; do
-    for tool in osc native pt-osc; do
+    for tool in osc osc-no-checksum native pt-osc; do
       st=$(field status "$tool" "$mode" "$ROWS")
       wall[$mode.$tool]=""
       [[ "$st" == ok ]] && wall[$mode.$tool]=$(field wall_s "$tool" "$mode" "$ROWS")
     done
     echo "ratio mode=$mode osc_over_native=$(ratio "${wall[$mode.osc]}" "${wall[$mode.native]}")" \
       "osc_over_ptosc=$(ratio "${wall[$mode.osc]}" "${wall[$mode.pt-osc]}")" >>"$RESULTS"
+    if [[ " ${TOOLS[*]} " == *" osc-no-checksum "* ]]; then
+      echo "ratio_no_checksum mode=$mode" \
+        "osc_over_native=$(ratio "${wall[$mode.osc-no-checksum]}" "${wall[$mode.native]}")" \
+        "osc_over_ptosc=$(ratio "${wall[$mode.osc-no-checksum]}" "${wall[$mode.pt-osc]}")" >>"$RESULTS"
+    fi
   done
   local small big
   small=$(field client_rss_kb osc idle "$SMALL_ROWS"); big=$(field client_rss_kb osc idle "$ROWS")
@@ -414,9 +422,9 @@ report() {
     "growth=$(ratio "$big" "$small")" >>"$RESULTS"
 
   say "results ($ROWS rows, load $RATE ops/s; machine-readable copy: $RESULTS)"
-  printf '%-8s %10s %-10s %10s %-10s %10s %12s %10s\n' tool idle_s status load_s status writer/s probe_max_ms stalls\>1s
+  printf '%-16s %10s %-10s %10s %-10s %10s %12s %10s\n' tool idle_s status load_s status writer/s probe_max_ms stalls\>1s
   for tool in "${TOOLS[@]}"; do
-    printf '%-8s %10s %-10s %10s %-10s %10s %12s %10s\n' "$tool" \
+    printf '%-16s %10s %-10s %10s %-10s %10s %12s %10s\n' "$tool" \
       "$(field wall_s "$tool" idle "$ROWS")" "$(field status "$tool" idle "$ROWS" | cut -c1-10)" \
       "$(field wall_s "$tool" load "$ROWS")" "$(field status "$tool" load "$ROWS" | cut -c1-10)" \
       "$(field writer_ops_per_s "$tool" load "$ROWS")" "$(field probe_max_ms "$tool" load "$ROWS")" \
@@ -424,6 +432,8 @@ report() {
   done
   echo
   grep '^ratio ' "$RESULTS" | sed 's/^ratio /ratio (osc time \/ other time, < 1 means osc is faster): /'
+  grep '^ratio_no_checksum ' "$RESULTS" |
+    sed 's/^ratio_no_checksum /ratio (osc --skip-checksum, the same work as the others): /' || true
   printf 'osc peak RSS: %s KiB at %s rows, %s KiB at %s rows\n' "${small:-n/a}" "$SMALL_ROWS" "${big:-n/a}" "$ROWS"
 }
 
