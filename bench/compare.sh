@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end comparison: the same ADD COLUMN done by a native
-#   ALTER TABLE ... ALGORITHM=COPY, pt-online-schema-change and osc,
-# each on identical data, first idle and then under a steady write load,
+#   ALTER TABLE ... ALGORITHM=COPY, pt-online-schema-change and osc (also
+#   with --skip-checksum), each on identical data, first idle and then under a steady write load,
 # with osc's peak memory at two table sizes. See bench/README.md.
 #
 # Environment (all optional):
@@ -16,7 +16,9 @@
 #                           stopped during each timed run, because on one
 #                           machine its applier would compete for the same
 #                           CPU; running: leave replication on
-#   OSC_BENCH_OSC_FLAGS     extra osc flags (e.g. "--skip-checksum")
+#   OSC_BENCH_OSC_FLAGS     extra flags for both osc variants (e.g.
+#                           "--checksum-after-copy"; not --checksum, which
+#                           osc-no-checksum's --skip-checksum contradicts)
 #   OSC_BENCH_PT_FLAGS      extra pt-online-schema-change flags
 #   OSC_BENCH_TOOL_TIMEOUT  seconds before a tool run counts as failed (3600)
 #   OSC_BENCH_AUTOINC_LOCK_MODE  innodb_autoinc_lock_mode of the sandbox: 2

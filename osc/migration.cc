@@ -17,7 +17,6 @@
 #include "db/errors.h"
 #include "db/quoting.h"
 #include "osc/copy/changed_keys.h"
-#include "osc/copy/checksum.h"
 #include "osc/copy/chunk_size.h"
 #include "osc/copy/copier.h"
 #include "osc/copy/key_range.h"

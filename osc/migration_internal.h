@@ -1,4 +1,4 @@
-// Internal to osc/migration.cc: the port through which the orchestrator
+// Internal to the orchestrator (osc/migration*.cc): the port through which the orchestrator
 // drives the binlog applier, so the phases do not depend on the applier's
 // construction details (and tests can substitute one).
 #pragma once

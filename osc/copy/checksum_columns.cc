@@ -174,7 +174,8 @@ Result<ChecksumColumns> PlanChecksumColumns(const schema::TableSchema& original,
     }
     if (to->IsGenerated()) continue;  // computed by the server from compared columns
     std::optional<Pair> pair;
-    if (!mapped.type_changed && SameDefinition(from, *to)) {
+    const bool converted = mapped.type_changed || !SameDefinition(from, *to);
+    if (!converted) {
       pair = Pair{db::QuoteIdentifier(from.name), db::QuoteIdentifier(to->name)};
     } else {
       pair = Converted(from, *to);
@@ -184,11 +185,14 @@ Result<ChecksumColumns> PlanChecksumColumns(const schema::TableSchema& original,
                              "): no exact conversion to compare with; left out of the checksum");
       continue;
     }
-    // The hashed form (a cast, a CRC32) is NULL exactly when v is.
+    // The hashed form (CAST AS BINARY, CRC32) is NULL exactly when the
+    // pair's expression is. A conversion can be NULL for a value that is
+    // not (CAST('2020-02-30' AS DATE)), so only an unconverted column that
+    // is NOT NULL on both sides can go without a null flag.
     const bool large = IsLarge(from) || IsLarge(*to);
     out.columns.push_back(ChecksumColumn{to->name, Hashable(pair->original, large, FamilyOf(*to)),
                                          Hashable(pair->shadow, large, FamilyOf(*to)), pair->original,
-                                         pair->shadow, from.nullable || to->nullable});
+                                         pair->shadow, converted || from.nullable || to->nullable});
   }
   if (out.columns.empty()) {
     return Status::InvalidArgument("no column of " + original.name + " can be compared with the shadow table");

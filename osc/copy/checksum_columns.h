@@ -58,9 +58,12 @@ struct ChecksumColumn {
   // value before CAST/CRC32); the checksum's null flags test these.
   std::string original_null;
   std::string shadow_null;
-  // False when the column is NOT NULL in both tables: its values are then
-  // never NULL on either side and the checksum gives it no null flag
-  // (about 8% of the hashing work on a 7-column table).
+  // False when the column is NOT NULL in both tables and compared without
+  // a conversion: neither expression can then be NULL, and the checksum
+  // gives it no null flag (a converted value can be NULL although the
+  // column's is not: CAST('2020-02-30' AS DATE)). One flag fewer per such
+  // column: on the bench table's 7 columns (4 NOT NULL) the hash query
+  // took 178 ms instead of 193-202 ms over 200k rows.
   bool may_be_null = true;
 };
 

@@ -223,6 +223,9 @@ TEST(ChecksumColumnsTest, MayBeNullWhenEitherSideIsNullable) {
   // MODIFY ... NULL or NOT NULL: a NULL on either side must still show.
   EXPECT_TRUE(Plan(Col("a", "int(11)"), Col("a", "int(11)", true)).columns.at(0).may_be_null);
   EXPECT_TRUE(Plan(Col("a", "int(11)", true), Col("a", "int(11)")).columns.at(0).may_be_null);
+  // Converted: CAST can give NULL for a value that is not, so the flag stays.
+  EXPECT_TRUE(Plan(Col("d", "varchar(20)"), Col("d", "date")).columns.at(0).may_be_null);
+  EXPECT_TRUE(Plan(Col("n", "int(11)"), Col("n", "bigint(20)")).columns.at(0).may_be_null);
 }
 
 TEST(ChecksumColumnsTest, ShadowWithoutTheMappedColumnIsRejected) {
