@@ -2,7 +2,9 @@
 
 #include <array>
 #include <cctype>
-#include <charconv>
+#include <optional>
+
+#include "common/numbers.h"
 
 namespace osc::cli::internal {
 namespace {
@@ -17,15 +19,6 @@ Status RangeError(std::string_view what, std::string_view text, const std::strin
                   const std::string& max) {
   return Status::InvalidArgument(std::string(what) + " must be an integer between " + min + " and " +
                                  max + ", not " + ShowValue(text));
-}
-
-// from_chars over the whole of `text`; false on any leftover character.
-template <typename T>
-bool ParseWhole(std::string_view text, T* out) {
-  if (text.empty()) return false;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, *out);
-  return ec == std::errc() && ptr == end;
 }
 
 }  // namespace
@@ -43,20 +36,20 @@ std::string ShowValue(std::string_view text) {
 }
 
 Result<uint64_t> ParseUnsigned(std::string_view what, std::string_view text, uint64_t min, uint64_t max) {
-  uint64_t value = 0;
-  // from_chars for an unsigned type already refuses '-', unlike lexical_cast.
-  if (!ParseWhole(text, &value) || value < min || value > max) {
+  // An unsigned type already refuses '-', unlike lexical_cast.
+  const std::optional<uint64_t> value = ParseNumber<uint64_t>(text);
+  if (!value || *value < min || *value > max) {
     return RangeError(what, text, std::to_string(min), std::to_string(max));
   }
-  return value;
+  return *value;
 }
 
 Result<int64_t> ParseSigned(std::string_view what, std::string_view text, int64_t min, int64_t max) {
-  int64_t value = 0;
-  if (!ParseWhole(text, &value) || value < min || value > max) {
+  const std::optional<int64_t> value = ParseNumber<int64_t>(text);
+  if (!value || *value < min || *value > max) {
     return RangeError(what, text, std::to_string(min), std::to_string(max));
   }
-  return value;
+  return *value;
 }
 
 Result<bool> ParseBool(std::string_view what, std::string_view text) {
@@ -84,8 +77,8 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view what, std::stri
       break;
     }
   }
-  int64_t count = 0;
-  if (!ParseWhole(number, &count) || count <= 0 || count > kMaxMs / unit_ms) {
+  const int64_t count = ParseNumber<int64_t>(number).value_or(0);
+  if (count <= 0 || count > kMaxMs / unit_ms) {
     return Status::InvalidArgument(std::string(what) +
                                    " must be a positive duration of at most 24h such as 500ms, 5s, "
                                    "2m or 5 (seconds), not " +

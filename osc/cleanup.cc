@@ -1,10 +1,10 @@
 #include "osc/cleanup.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <iterator>
 
+#include "common/numbers.h"
 #include "db/quoting.h"
 #include "osc/cutover/changelog.h"
 
@@ -99,12 +99,9 @@ Status ReadChangelogAge(db::Connection& conn, HelperObservation* o) {
       conn.QueryScalar("SELECT TIMESTAMPDIFF(MICROSECOND, MAX(updated_at), NOW(6)) FROM " +
                        Qualified(o->database, o->names.changelog)));
   if (!age) return Status::Ok();
-  int64_t micros = 0;
-  const auto [end, ec] = std::from_chars(age->data(), age->data() + age->size(), micros);
-  if (ec != std::errc() || end != age->data() + age->size()) {
-    return Status::Internal("unexpected changelog age from the server: '" + *age + "'");
-  }
-  o->changelog_age = std::chrono::microseconds(micros);
+  const std::optional<int64_t> micros = ParseNumber<int64_t>(*age);
+  if (!micros) return Status::Internal("unexpected changelog age from the server: '" + *age + "'");
+  o->changelog_age = std::chrono::microseconds(*micros);
   OSC_ASSIGN_OR_RETURN(std::optional<std::string> state,
                        conn.QueryScalar("SELECT value FROM " + Qualified(o->database, o->names.changelog) +
                                         " WHERE id = " + std::to_string(static_cast<uint64_t>(cutover::RowId::kState))));

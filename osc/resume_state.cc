@@ -5,12 +5,13 @@
 
 #include "osc/resume_state.h"
 
-#include <charconv>
 #include <cinttypes>
 #include <cstdio>
 #include <regex>
 #include <sstream>
 #include <vector>
+
+#include "common/numbers.h"
 
 namespace osc::migration {
 namespace {
@@ -96,9 +97,10 @@ std::vector<std::string_view> Split(std::string_view line) {
 }
 
 bool ParseU64(std::string_view s, uint64_t* out) {
-  if (s.empty()) return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return ec == std::errc() && p == s.data() + s.size();
+  const std::optional<uint64_t> v = ParseNumber<uint64_t>(s);
+  if (!v) return false;
+  *out = *v;
+  return true;
 }
 
 bool ParseBound(std::string_view flag, std::string_view value, copy::Bound* out) {

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cstdio>
 
+#include "common/numbers.h"
 #include "db/errors.h"
 #include "db/variables.h"
 
@@ -163,10 +163,7 @@ Finding CheckAutoincLockMode(const ServerSettings& s) {
 
 std::optional<double> ToNumber(const std::optional<std::string>& v) {
   if (!v) return std::nullopt;
-  double out = 0;
-  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || ptr != v->data() + v->size()) return std::nullopt;
-  return out;
+  return ParseNumber<double>(*v);
 }
 
 std::string FormatSeconds(int64_t seconds) {

@@ -3,11 +3,11 @@
 #include <spdlog/fmt/fmt.h>
 
 #include <cctype>
-#include <charconv>
 #include <optional>
 #include <set>
 #include <vector>
 
+#include "common/numbers.h"
 #include "db/quoting.h"
 
 namespace osc::throttle {
@@ -29,9 +29,8 @@ Lookup Find(const StatusValues& values, const std::string& name) {
   const auto it = values.find(Lower(name));
   if (it == values.end()) return {std::nullopt, fmt::format("no status variable {}", name)};
   const std::string& text = it->second;
-  uint64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+  const std::optional<uint64_t> v = ParseNumber<uint64_t>(text);
+  if (!v) {
     return {std::nullopt, fmt::format("status variable {} is not a whole number: \"{}\"", name,
                                       text.substr(0, 40))};
   }

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 
+#include "common/numbers.h"
 #include "throttle/strings_internal.h"
 
 namespace osc::throttle {
@@ -41,11 +41,9 @@ Result<std::pair<std::string, uint64_t>> ParseItem(std::string_view item) {
     return std::isdigit(static_cast<unsigned char>(c));
   });
   if (!digits_only) return Invalid(item, "the value must be a non-negative integer");
-  uint64_t number = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
-  if (ec != std::errc() || end != value.data() + value.size())
-    return Invalid(item, "value too large");
-  return std::pair<std::string, uint64_t>(std::string(name), number);
+  const std::optional<uint64_t> number = ParseNumber<uint64_t>(value);
+  if (!number) return Invalid(item, "value too large");
+  return std::pair<std::string, uint64_t>(std::string(name), *number);
 }
 
 }  // namespace

@@ -3,8 +3,8 @@
 #include <spdlog/fmt/fmt.h>
 
 #include <algorithm>
-#include <charconv>
 
+#include "common/numbers.h"
 #include "db/errors.h"
 #include "db/quoting.h"
 
@@ -20,10 +20,7 @@ constexpr size_t kShownQueryBytes = 100;
 constexpr int kMatchTextBytes = 4096;
 
 int64_t CellInt(const db::Row& row, size_t i) {
-  const std::string text = CellText(row, i);
-  int64_t v = 0;
-  std::from_chars(text.data(), text.data() + text.size(), v);  // 0 for NULL or garbage
-  return v;
+  return ParseNumber<int64_t>(CellText(row, i)).value_or(0);  // 0 for NULL or garbage
 }
 
 bool IsIdentifierByte(char c) {

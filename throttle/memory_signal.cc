@@ -7,11 +7,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <charconv>
 #include <optional>
 #include <system_error>
 #include <vector>
 
+#include "common/numbers.h"
 #include "throttle/strings_internal.h"
 
 namespace osc::throttle {
@@ -68,12 +68,9 @@ Result<std::string> ReadSmallFile(const std::string& path) {
 
 Result<uint64_t> ParseCount(std::string_view text, const std::string& path) {
   const std::string_view t = Trim(text);
-  uint64_t value = 0;
-  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
-  if (t.empty() || ec != std::errc() || end != t.data() + t.size()) {
-    return Status::Corruption(fmt::format("{}: expected a number, got \"{}\"", path, t));
-  }
-  return value;
+  const std::optional<uint64_t> value = ParseNumber<uint64_t>(t);
+  if (!value) return Status::Corruption(fmt::format("{}: expected a number, got \"{}\"", path, t));
+  return *value;
 }
 
 // Value of "<key> <number>" (memory.stat) or "<key>: <number> kB" (meminfo),

@@ -3,9 +3,9 @@
 #include <spdlog/fmt/fmt.h>
 
 #include <algorithm>
-#include <charconv>
 #include <limits>
 
+#include "common/numbers.h"
 #include "db/errors.h"
 #include "throttle/strings_internal.h"
 
@@ -41,11 +41,8 @@ Result<ReplicaEndpoint> ParseReplicaItem(std::string_view item, uint16_t default
   if (host.empty()) return BadReplicaItem(item, "empty host");
   uint16_t port = default_port;
   if (!port_text.empty()) {
-    const auto [end, ec] =
-        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0) {
-      return BadReplicaItem(item, "the port must be 1-65535");
-    }
+    port = ParseNumber<uint16_t>(port_text).value_or(0);
+    if (port == 0) return BadReplicaItem(item, "the port must be 1-65535");
   }
   return ReplicaEndpoint{std::string(host), port};
 }
@@ -53,9 +50,10 @@ Result<ReplicaEndpoint> ParseReplicaItem(std::string_view item, uint16_t default
 // Fixed-width decimal field of `text` at [pos, pos + len).
 bool Digits(std::string_view text, size_t pos, size_t len, int* out) {
   if (pos + len > text.size()) return false;
-  const char* first = text.data() + pos;
-  const auto [end, ec] = std::from_chars(first, first + len, *out);
-  return ec == std::errc() && end == first + len && *out >= 0;
+  const std::optional<int> v = ParseNumber<int>(text.substr(pos, len));
+  if (!v || *v < 0) return false;
+  *out = *v;
+  return true;
 }
 
 std::string FormatLag(milliseconds lag) {
@@ -134,11 +132,8 @@ DiscoveredReplicas ParseSlaveHosts(const db::QueryResult& rows) {
     const std::string id = id_col ? internal::CellText(row, *id_col) : std::string("?");
     const std::string host = host_col ? internal::CellText(row, *host_col) : std::string();
     const std::string port_text = port_col ? internal::CellText(row, *port_col) : std::string();
-    uint16_t port = 0;
-    const auto [end, ec] =
-        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (host.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
-        port == 0) {
+    const uint16_t port = ParseNumber<uint16_t>(port_text).value_or(0);
+    if (host.empty() || port == 0) {
       out.unreachable.push_back(fmt::format("server_id {}", id));
       continue;
     }

@@ -4,8 +4,8 @@
 #include "osc/alter/instant.h"
 
 #include <algorithm>
-#include <charconv>
 
+#include "common/numbers.h"
 #include "osc/alter/charset.h"
 #include "osc/alter/column_compare.h"
 #include "osc/alter/identifier.h"
@@ -15,12 +15,7 @@ namespace osc::alter {
 namespace internal {
 namespace {
 
-std::optional<uint32_t> ParseU32(std::string_view s) {
-  uint32_t value = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return value;
-}
+std::optional<uint32_t> ParseU32(std::string_view s) { return ParseNumber<uint32_t>(s); }
 
 // Bytes InnoDB stores per ENUM/SET value (the server's pack_length):
 // ENUM 1 byte up to 255 members, else 2; SET one bit per member, in 1, 2,

@@ -1,13 +1,13 @@
 #include "osc/copy/checksum.h"
 
 #include <algorithm>
-#include <charconv>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <utility>
 
 #include "common/logging.h"
+#include "common/numbers.h"
 #include "common/sync_point.h"
 #include "db/connection.h"
 #include "db/quoting.h"
@@ -33,11 +33,9 @@ Result<Sums> ReadSums(db::Connection& conn, const std::string& sql) {
     return Status::Corruption("the checksum query did not return one row of two values");
   }
   Sums sums;
-  const std::string& count = *r.rows[0][0];
-  const auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), sums.rows);
-  if (ec != std::errc() || end != count.data() + count.size()) {
-    return Status::Corruption("the checksum query returned a row count that is not a number");
-  }
+  const std::optional<uint64_t> count = ParseNumber<uint64_t>(*r.rows[0][0]);
+  if (!count) return Status::Corruption("the checksum query returned a row count that is not a number");
+  sums.rows = *count;
   sums.crc = *r.rows[0][1];
   return sums;
 }
@@ -253,9 +251,7 @@ Result<ChecksumReport> Checksummer::RunRangesAt(const std::vector<KeyRange>& ran
     if (row.size() != 2 || !row[0] || !row[1]) continue;
     if (*row[0] == "binlog_snapshot_file" || *row[0] == "Binlog_snapshot_file") file = *row[1];
     if (*row[0] == "binlog_snapshot_position" || *row[0] == "Binlog_snapshot_position") {
-      uint64_t v = 0;
-      const auto [end, ec] = std::from_chars(row[1]->data(), row[1]->data() + row[1]->size(), v);
-      if (ec == std::errc() && end == row[1]->data() + row[1]->size()) offset = v;
+      if (auto v = ParseNumber<uint64_t>(*row[1])) offset = *v;
     }
   }
   if (file.empty() || !offset) {

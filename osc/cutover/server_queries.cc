@@ -1,9 +1,9 @@
 #include "osc/cutover/server_queries.h"
 
 #include <algorithm>
-#include <charconv>
 #include <utility>
 
+#include "common/numbers.h"
 #include "db/errors.h"
 #include "db/quoting.h"
 
@@ -26,10 +26,7 @@ std::string CellText(const db::Row& row, size_t i) {
 }
 
 int64_t CellInt(const db::Row& row, size_t i) {
-  const std::string text = CellText(row, i);
-  int64_t v = 0;
-  std::from_chars(text.data(), text.data() + text.size(), v);  // leaves 0 on garbage
-  return v;
+  return ParseNumber<int64_t>(CellText(row, i)).value_or(0);  // 0 for NULL or garbage
 }
 
 ProcessInfo ProcessFromRow(const db::Row& row) {

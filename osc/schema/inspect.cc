@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <map>
 #include <string>
 #include <utility>
 
+#include "common/numbers.h"
 #include "db/quoting.h"
 #include "osc/alter/charset.h"
 
@@ -48,10 +48,8 @@ bool Contains(std::string_view haystack, std::string_view needle) {
 }
 
 uint64_t ParseCount(const db::Cell& cell) {
-  uint64_t value = 0;
   if (!cell) return 0;
-  std::from_chars(cell->data(), cell->data() + cell->size(), value);
-  return value;  // unparsable (never seen) counts as unknown: 0
+  return ParseNumber<uint64_t>(*cell).value_or(0);  // unparsable (never seen) counts as unknown: 0
 }
 
 TableKind ParseTableKind(std::string_view type) {

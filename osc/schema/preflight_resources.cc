@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
+#include "common/numbers.h"
 #include "db/quoting.h"
 #include "db/variables.h"
 #include "osc/schema/preflight_internal.h"
@@ -57,10 +57,7 @@ std::string JoinPlain(const std::vector<std::string>& items) {
 std::optional<double> Number(const migration::ServerSettings& s, const std::string& name) {
   const auto it = s.variables.find(name);
   if (it == s.variables.end()) return std::nullopt;
-  double value = 0;
-  const auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
-  if (ec != std::errc()) return std::nullopt;
-  return value;
+  return ParseNumber<double>(it->second);
 }
 
 }  // namespace
