@@ -19,6 +19,7 @@
 
 #include "binlog/format_description.h"
 #include "common/bytes.h"
+#include "common/column_type.h"
 #include "common/result.h"
 
 namespace osc::binlog {
@@ -35,45 +36,7 @@ namespace osc::binlog {
 //     TIMESTAMP(n)/DATETIME(n)/TIME(n) with n > 0 as kTimestamp/kDateTime/
 //     kTime with no metadata at all, in a "hires" format whose size depends
 //     on n: see RowDecodeOptions::legacy_fsp.
-enum class ColumnType : uint8_t {
-  kDecimal = 0,  // pre-5.0 DECIMAL; never written by a row-based server
-  kTiny = 1,
-  kShort = 2,
-  kLong = 3,
-  kFloat = 4,
-  kDouble = 5,
-  kNull = 6,
-  kTimestamp = 7,
-  kLongLong = 8,
-  kInt24 = 9,
-  kDate = 10,
-  kTime = 11,
-  kDateTime = 12,
-  kYear = 13,
-  kNewDate = 14,  // internal; never in a binlog
-  kVarchar = 15,
-  kBit = 16,
-  kTimestamp2 = 17,
-  kDateTime2 = 18,
-  kTime2 = 19,
-  kTypedArray = 20,  // MySQL internal (multi-valued index replication)
-  kMariaBlobCompressed = 140,     // MariaDB column compression (10.3+)
-  kMariaVarcharCompressed = 141,  // MariaDB column compression (10.3+)
-  kVector = 242,  // MySQL 9.0
-  kInvalid = 243,
-  kBool = 244,  // placeholder in MySQL, never stored
-  kJson = 245,
-  kNewDecimal = 246,
-  kEnum = 247,  // only as the real type inside kString metadata
-  kSet = 248,   // only as the real type inside kString metadata
-  kTinyBlob = 249,
-  kMediumBlob = 250,
-  kLongBlob = 251,
-  kBlob = 252,
-  kVarString = 253,
-  kString = 254,
-  kGeometry = 255,
-};
+using ColumnType = ::osc::ColumnType;
 
 // "VARCHAR", "TIMESTAMP2", ...; "TYPE_<n>" for a code osc does not know.
 std::string_view ColumnTypeName(ColumnType type);

@@ -13,44 +13,12 @@
 #include <string_view>
 #include <vector>
 
+#include "common/column_type.h"
+
 namespace osc::db {
 
-// Column type codes of the client/server protocol (enum_field_types in the
-// server's include/mysql_com.h; the same numbers appear in binlog
-// TABLE_MAP events). Checked against the client library in connection.cc.
-enum class ColumnType : uint8_t {
-  kDecimal = 0,
-  kTiny = 1,
-  kShort = 2,
-  kLong = 3,
-  kFloat = 4,
-  kDouble = 5,
-  kNull = 6,
-  kTimestamp = 7,
-  kLongLong = 8,
-  kInt24 = 9,
-  kDate = 10,
-  kTime = 11,
-  kDateTime = 12,
-  kYear = 13,
-  kNewDate = 14,
-  kVarchar = 15,
-  kBit = 16,
-  kTimestamp2 = 17,
-  kDateTime2 = 18,
-  kTime2 = 19,
-  kJson = 245,
-  kNewDecimal = 246,
-  kEnum = 247,
-  kSet = 248,
-  kTinyBlob = 249,
-  kMediumBlob = 250,
-  kLongBlob = 251,
-  kBlob = 252,
-  kVarString = 253,
-  kString = 254,
-  kGeometry = 255,
-};
+// Column type codes of the client/server protocol (common/column_type.h).
+using ColumnType = ::osc::ColumnType;
 
 // Character set number 63: the "binary" pseudo charset of BLOB, BINARY,
 // VARBINARY columns and of numbers.
