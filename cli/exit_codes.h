@@ -18,6 +18,9 @@
 //      lost; a later run can resume.
 //   6  not implemented yet: the requested mode exists as a flag but its
 //      engine has not landed (temporary; removed when it does).
+//   7  cut-over incomplete: the tables were swapped, but the binlog showed
+//      a change to the original that may be missing from the new table.
+//      The original data is kept as _<table>_osc_old: compare the two.
 #pragma once
 
 namespace osc::cli {
@@ -30,6 +33,7 @@ enum class ExitCode : int {
   kCannotConnect = 4,
   kAborted = 5,
   kNotImplemented = 6,
+  kSwapIncomplete = 7,
 };
 
 constexpr int ToInt(ExitCode code) { return static_cast<int>(code); }

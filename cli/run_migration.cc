@@ -26,6 +26,7 @@ namespace osc::cli::internal {
 namespace {
 
 ExitCode CodeFor(const Status& s, const migration::MigrationOutcome& outcome) {
+  if (outcome.swap_incomplete) return ExitCode::kSwapIncomplete;
   if (outcome.refused) return ExitCode::kRefused;
   if (s.IsAborted()) return ExitCode::kAborted;
   if (s.code() == Status::Code::kFailedPrecondition) return ExitCode::kRefused;
@@ -57,6 +58,7 @@ std::string OutcomeWord(const Status& s, ExitCode code, bool execute) {
   switch (code) {
     case ExitCode::kRefused: return "refused";
     case ExitCode::kAborted: return "aborted";
+    case ExitCode::kSwapIncomplete: return "incomplete";
     default: return "failed";
   }
 }

@@ -86,6 +86,22 @@ class ApplierPort final : public ChangeApplier {
     }
   }
 
+  Status WaitPastRename(Clock::SteadyTime deadline, std::stop_token stop) override {
+    std::unique_lock lock(mu_);
+    while (true) {
+      if (finished_) {
+        if (!error_.ok()) return error_;
+        if (applier_.reached_rename()) return Status::Ok();
+        return Status::Aborted("the binlog applier stopped before it read the cut-over's RENAME");
+      }
+      if (stop.stop_requested()) return Status::Aborted("stopped while waiting for the applier");
+      const auto now = setup_.clock->Now();
+      if (now >= deadline) return Status::Timeout("the binlog applier did not reach the cut-over's RENAME in time");
+      cv_.wait_for(lock, stop, std::min<Clock::Duration>(deadline - now, std::chrono::milliseconds(10)),
+                   [&] { return finished_; });
+    }
+  }
+
   std::optional<std::chrono::milliseconds> HeartbeatLag(Clock::WallTime now) const override {
     std::lock_guard lock(mu_);
     if (!last_heartbeat_) return std::nullopt;

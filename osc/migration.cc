@@ -65,6 +65,15 @@ db::ConnectionOptions Migration::Impl::SessionOptions() const {
   return o;
 }
 
+// The cut-over's sessions wait in LOCK TABLES and RENAME for up to the
+// cut-over lock timeout; a client read timeout shorter than that would
+// abandon a RENAME the server is still running.
+db::ConnectionOptions Migration::Impl::CutOverSessionOptions() const {
+  db::ConnectionOptions o = SessionOptions();
+  o.read_timeout = std::max(o.read_timeout, std::chrono::seconds(options.cut_over.lock_timeout.count() + 30));
+  return o;
+}
+
 Status Migration::Impl::Preflight() {
   OSC_RETURN_IF_ERROR(sm.TransitionTo(State::kPreflight));
   OSC_RETURN_IF_ERROR(EnsureControl());
@@ -340,7 +349,7 @@ Status Migration::Impl::CreateTables() {
 
   OSC_ASSIGN_OR_RETURN(cutover::Changelog cl, cutover::Changelog::For(db(), table()));
   changelog.emplace(std::move(cl));
-  executor = std::make_unique<cutover::ConnectionExecutor>(SessionOptions());
+  executor = std::make_unique<cutover::ConnectionExecutor>(CutOverSessionOptions());
   OSC_ASSIGN_OR_RETURN(auto session, executor->OpenSession("changelog-setup"));
   OSC_RETURN_IF_ERROR(changelog->CreateTable(*session));
   created_changelog = true;
@@ -355,7 +364,7 @@ Status Migration::Impl::AdoptTables() {
   shadow_schema.emplace(std::move(ss));
   OSC_ASSIGN_OR_RETURN(cutover::Changelog cl, cutover::Changelog::For(db(), table()));
   changelog.emplace(std::move(cl));
-  executor = std::make_unique<cutover::ConnectionExecutor>(SessionOptions());
+  executor = std::make_unique<cutover::ConnectionExecutor>(CutOverSessionOptions());
   created_shadow = true;
   created_changelog = true;
   checkpoint_written = true;  // the earlier run's checkpoint stays valid until overwritten
@@ -645,15 +654,35 @@ Status Migration::Impl::CutOver() {
   };
   OSC_RETURN_IF_ERROR(EnsureControl());
   ctx.own_session_ids = {control->thread_id()};
+  // A swap counts only once the binlog shows every change made to the
+  // original before the RENAME applied to the shadow. The drain just
+  // before it means the applier has little or nothing left to read.
+  ctx.confirm_swap = [this](std::stop_token stop) {
+    const auto bound = std::max<Clock::Duration>(std::chrono::seconds(10), 2 * options.cut_over.lock_timeout);
+    return applier->WaitPastRename(clock->Now() + bound, stop);
+  };
   applier->ExpectRename();
   cutover::CutOver co(options.cut_over, db(), table(), ctx);
   Status s = co.Run(pipeline.get_token());
   cut_over_attempts = static_cast<int>(co.report().attempts.size());
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    if (co.report().swap_incomplete) {
+      outcome.swap_incomplete = true;
+      outcome.summary = "cut-over incomplete: " + db::QuoteQualified(db(), table()) +
+                        " is the migrated table, but changes made to it during the swap may be missing; the " +
+                        "original data is kept as " + db::QuoteQualified(db(), helpers().old) +
+                        ": compare the two and copy what is missing before dropping it.";
+    }
+    return s;
+  }
   OSC_RETURN_IF_ERROR(sm.MarkCutOverDone());
   outcome.summary = "swapped " + db::QuoteQualified(db(), table()) + " with the migrated copy; the original data is " +
                     (co.report().old_table_dropped ? std::string("dropped")
                                                    : "kept as " + db::QuoteQualified(db(), helpers().old));
+  if (co.report().swap_unconfirmed) {
+    outcome.summary += " (osc could not confirm from the binlog that the swap missed no change: compare before "
+                       "dropping it)";
+  }
   return Status::Ok();
 }
 
@@ -793,6 +822,15 @@ Status Migration::Impl::Run(std::stop_token stop) {
   }
   const State failed_in = sm.current();
   (void)sm.TransitionTo(aborted ? State::kAborted : State::kFailed);
+  if (outcome.swap_incomplete) {
+    // The tables are swapped: nothing here may be dropped or described as
+    // untouched. CutOver() wrote the summary.
+    outcome.final_state = sm.current();
+    hooks::HookFacts f = Facts();
+    f.failure = s.ToString();
+    (void)FireHook(hooks::HookEvent::kFailure, std::stop_token{}, std::move(f));
+    return s;
+  }
   std::string helpers_text;
   if (KeepForResume(s, aborted)) {
     KeepHelpers();

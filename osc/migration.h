@@ -62,6 +62,11 @@ struct MigrationOutcome {
   // Rows the checksum compared during the copy (the rest was compared
   // before the cut-over); 0 when it compared everything after the copy.
   uint64_t rows_compared_during_copy = 0;
+  // The cut-over swapped the tables but changes made to the original after
+  // osc's drain may be missing from the new table (the binlog showed a
+  // change that could not be applied before the RENAME); the old table is
+  // kept. The run fails (Internal) and the summary says what to compare.
+  bool swap_incomplete = false;
   // One paragraph for people: what was done, where the old table is, or
   // why it stopped and what state the server is in.
   std::string summary;

@@ -196,6 +196,7 @@ struct Migration::Impl {
   void KeepHelpers();
   ProgressSnapshot Snapshot() const;
   db::ConnectionOptions SessionOptions() const;
+  db::ConnectionOptions CutOverSessionOptions() const;
 };
 
 }  // namespace osc::migration

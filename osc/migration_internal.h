@@ -39,6 +39,14 @@ class ChangeApplier {
   // The cut-over's own RENAME of the original is about to happen: when the
   // applier reads it, its work is done (Run returns OK).
   virtual void ExpectRename() = 0;
+  // After the cut-over's RENAME: OK once the applier has read the RENAME's
+  // own binlog event having applied every change before it to the shadow
+  // (so no change made to the original before the swap is missing from the
+  // new table); Timeout at `deadline`; Aborted on `stop` or when the
+  // applier stopped before the RENAME; else the applier's error (e.g. a
+  // change that arrived after the shadow was renamed away and could not be
+  // applied).
+  virtual Status WaitPastRename(Clock::SteadyTime deadline, std::stop_token stop) = 0;
   // How far the newest heartbeat row the applier saw trails now; nullopt
   // before the first one.
   virtual std::optional<std::chrono::milliseconds> HeartbeatLag(Clock::WallTime now) const = 0;

@@ -80,6 +80,8 @@ Status Applier::Handle(const binlog::ChangeEvent& event, std::stop_token stop, b
         if (rename_expected && IsRenameStatement(event.query)) {
           OSC_RETURN_IF_ERROR(Flush(stop));
           *done = true;
+          std::lock_guard lock(mu_);
+          reached_rename_ = true;
           return Status::Ok();
         }
         return Status::FailedPrecondition("DDL on " + db::QuoteQualified(config_.schema, config_.table) +
@@ -199,6 +201,11 @@ void Applier::Publish(const binlog::Checkpoint& position) {
 void Applier::ExpectRename() {
   std::lock_guard lock(mu_);
   expect_rename_ = true;
+}
+
+bool Applier::reached_rename() const {
+  std::lock_guard lock(mu_);
+  return reached_rename_;
 }
 
 binlog::Checkpoint Applier::applied_position() const {

@@ -113,6 +113,8 @@ class Applier {
   // After this, a RENAME naming the original ends Run() with OK (the
   // cut-over's own rename) instead of stopping the migration.
   void ExpectRename();
+  // True once Run() ended at that RENAME, every event before it applied.
+  bool reached_rename() const;
 
   binlog::Checkpoint applied_position() const;
   uint64_t rows_applied() const;   // row changes read and applied
@@ -175,6 +177,7 @@ class Applier {
   Status error_;                     // GUARDED_BY(mu_), sticky
   bool finished_ = false;            // GUARDED_BY(mu_)
   bool expect_rename_ = false;       // GUARDED_BY(mu_)
+  bool reached_rename_ = false;      // GUARDED_BY(mu_)
   std::set<std::string> expected_markers_;  // GUARDED_BY(mu_)
   std::set<std::string> seen_markers_;      // GUARDED_BY(mu_)
   std::optional<binlog::BinlogPosition> hold_after_;  // GUARDED_BY(mu_)

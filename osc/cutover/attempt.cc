@@ -157,31 +157,67 @@ Status Attempt::StartRename() {
 // B must be queued on the metadata lock before A lets go: only then is the
 // RENAME granted ahead of the application's queued DML (SERVER-FACTS).
 Status Attempt::AwaitRenameWaiting(std::stop_token stop) {
+  bool waiting_elsewhere_logged = false;
   for (;;) {
     if (IsReady(rename_)) {
       OSC_RETURN_IF_ERROR(JoinRename().WithContext("RENAME ended before it waited for the lock"));
-      // Only possible if A's lock vanished after the liveness check above.
+      // Only possible if A's lock vanished after the liveness check above:
+      // writes to t in that instant may have gone to the old table.
+      // Recover() finds the tables swapped and the caller checks the binlog.
       spdlog::error(
           "cut-over: the RENAME ran without waiting for osc's lock (the locking session was "
-          "lost just before it); writes to {} in that instant may be missing from the new table: "
-          "verify it",
+          "lost just before it); writes to {} in that instant may be missing from the new table",
           db::QuoteQualified(plan_.database, plan_.table));
       return Status::Internal("RENAME completed while the table was supposed to be locked by osc");
     }
     auto process = context_.executor->FindProcess(rename_session_->id());
     if (!process.ok())
       return process.status().WithContext("looking for the RENAME session in the processlist");
-    if (*process && (*process)->state == kWaitingForMdl) break;
+    if (*process && (*process)->state == kWaitingForMdl) {
+      // RENAME locks its tables in name order and the helper names sort
+      // before most table names: B may be waiting for a helper table that
+      // another session holds, not yet for t. Unlocking t then would let
+      // queued writes in ahead of B. Where performance_schema can tell,
+      // wait until B's request on t itself is pending.
+      const std::optional<bool> on_table = plan_.check_rename_target ? RenamePendingOnTable() : std::nullopt;
+      if (on_table.value_or(true)) {
+        rename_queued_ = true;
+        break;
+      }
+      if (!waiting_elsewhere_logged) {
+        spdlog::warn("cut-over: the RENAME waits for a metadata lock on another of its tables (does a session "
+                     "hold {}?); waiting until it queues on {}",
+                     db::QuoteQualified(plan_.database, plan_.names.shadow),
+                     db::QuoteQualified(plan_.database, plan_.table));
+        waiting_elsewhere_logged = true;
+      }
+    }
     if (clock_->Now() >= deadline_) {
-      return Status::Timeout(
-          "the RENAME session was not seen waiting for the metadata lock within the cut-over "
-          "lock timeout");
+      return Status::Timeout(waiting_elsewhere_logged
+                                 ? "the RENAME session waited for a lock on another of its tables until the "
+                                   "cut-over lock timeout"
+                                 : "the RENAME session was not seen waiting for the metadata lock within the "
+                                   "cut-over lock timeout");
     }
     if (!clock_->SleepFor(plan_.poll_interval, stop))
       return Status::Aborted("stop requested during the cut-over");
   }
   OSC_SYNC_POINT("cutover:rename_waiting");
   return Status::Ok();
+}
+
+std::optional<bool> Attempt::RenamePendingOnTable() {
+  // A long threshold keeps the listing to what matters here.
+  BlockerQuery query{plan_.database, plan_.table, std::chrono::hours(24), {}};
+  auto report = context_.executor->ListBlockers(query);
+  if (!report.ok() || !report->metadata_locks_usable) return std::nullopt;
+  const uint64_t b = rename_session_->id();
+  for (const Blocker& blocker : report->blockers) {
+    if (blocker.kind == BlockerKind::kMetadataLock && blocker.process.id == b && blocker.lock_status == "PENDING") {
+      return true;
+    }
+  }
+  return false;
 }
 
 Status Attempt::Release() {
@@ -212,20 +248,48 @@ void Attempt::Unlock() {
   lock_held_ = clock_->Now() - locked_at_;
 }
 
-// B is killed before A unlocks, so a failed attempt normally leaves the
-// original in place. If B's RENAME wins the race anyway, it runs after the
-// drain (B is never issued before it), so the swap it makes is complete and
-// is reported as such (Layout::kSwapped).
-Status Attempt::Recover(const Status& cause) {
-  spdlog::warn("cut-over attempt failed, restoring: {}", cause.ToString());
-  if (rename_.valid() && !IsReady(rename_)) {
-    Status k = context_.executor->Kill(rename_session_->id(), KillScope::kQuery);
-    if (!k.ok() && !k.IsNotFound())
-      spdlog::warn("cut-over: KILL QUERY of the RENAME failed: {}", k.ToString());
+bool Attempt::EndRename() {
+  if (!rename_session_ || (!rename_.valid() && !rename_result_)) return true;  // B never started
+  if (rename_result_ && rename_result_->ok()) return true;  // B renamed: nothing left to stop
+  // KILL QUERY would miss a RENAME that has not reached the server yet (it
+  // would arrive at an idle session and run later, after t is unlocked and
+  // after writes the shadow lacks), and nothing at all is sent when B's
+  // client call already failed, yet the server may still be waiting in the
+  // RENAME (a read timeout, a dropped proxy connection). A killed session
+  // runs nothing more.
+  const uint64_t b = rename_session_->id();
+  Status k = context_.executor->Kill(b, KillScope::kConnection);
+  if (!k.ok() && !k.IsNotFound())
+    spdlog::warn("cut-over: KILL CONNECTION of the RENAME session failed: {}", k.ToString());
+  // A RENAME waiting for a lock ends at once when killed; lock_wait_timeout
+  // bounds it in any case.
+  if (rename_.valid() &&
+      rename_.wait_for(plan_.lock_timeout + std::chrono::seconds(2)) != std::future_status::ready) {
+    return false;
   }
-  Unlock();
   Status rename = JoinRename();
   if (!rename.ok()) spdlog::info("cut-over: the RENAME ended with: {}", rename.ToString());
+  const Clock::SteadyTime until = clock_->Now() + plan_.lock_timeout;
+  for (;;) {
+    auto process = context_.executor->FindProcess(b);
+    if (process.ok() && !*process) return true;
+    if (clock_->Now() >= until || !clock_->SleepFor(plan_.poll_interval, std::stop_token{})) return false;
+  }
+}
+
+// B is ended before A unlocks, so a failed attempt normally leaves the
+// original in place. If B's RENAME won the race anyway the tables are
+// swapped (Layout::kSwapped): the attempt still fails, with swapped() set,
+// and the caller confirms the swap from the binlog.
+Status Attempt::Recover(const Status& cause) {
+  spdlog::warn("cut-over attempt failed, restoring: {}", cause.ToString());
+  if (!EndRename()) {
+    // Holding t longer would stall the application without making B's
+    // outcome any more certain; the inspection below says what happened.
+    spdlog::warn("cut-over: the RENAME session {} did not end in time; unlocking anyway",
+                 rename_session_->id());
+  }
+  Unlock();
 
   std::string detail;
   auto layout = Inspect(&detail);
@@ -242,9 +306,10 @@ Status Attempt::Recover(const Status& cause) {
       return cause;
     case Layout::kSwapped:
       // The RENAME ran although the attempt failed around it (e.g. A's
-      // session died after B had queued): the swap is complete.
+      // session died after B had queued).
       spdlog::warn("cut-over: the RENAME completed despite: {}", cause.ToString());
-      return Status::Ok();
+      swapped_ = true;
+      return cause;
     case Layout::kUnexpected:
       break;
   }
@@ -276,9 +341,25 @@ Result<Attempt::Layout> Attempt::Inspect(std::string* detail) {
 }
 
 Status Attempt::Verify() {
+  // The RENAME reported success: the server committed the swap. Failing to
+  // look at the tables afterwards (a lost session) must not turn into
+  // another attempt, which would find the shadow gone and fail.
+  swapped_ = true;
   std::string detail;
-  OSC_ASSIGN_OR_RETURN(Layout layout, Inspect(&detail));
+  Result<Layout> inspected = Inspect(&detail);
+  for (int retry = 0; !inspected.ok() && retry < 2; ++retry) {
+    if (!clock_->SleepFor(std::chrono::milliseconds(200), std::stop_token{})) break;
+    control_session_.reset();  // Inspect opens a new one
+    inspected = Inspect(&detail);
+  }
+  if (!inspected.ok()) {
+    spdlog::warn("cut-over: the RENAME reported success; the tables could not be inspected afterwards: {}",
+                 inspected.status().ToString());
+    return Status::Ok();
+  }
+  const Layout layout = *inspected;
   if (layout != Layout::kSwapped) {
+    swapped_ = false;
     return Status::Internal("the RENAME reported success but the tables are not swapped: " +
                             detail);
   }

@@ -29,6 +29,11 @@ struct AttemptPlan {
   schema::HelperTableNames names;
   std::chrono::seconds lock_timeout{3};
   std::chrono::milliseconds poll_interval{10};
+  // performance_schema.metadata_locks works (as the blocker listing before
+  // the attempt found): then B counts as queued only once it has a PENDING
+  // lock on t itself, not merely "Waiting for table metadata lock", which
+  // it also shows while it waits for a helper table someone else holds.
+  bool check_rename_target = false;
 };
 
 class Attempt {
@@ -38,10 +43,21 @@ class Attempt {
   Attempt(const Attempt&) = delete;
   Attempt& operator=(const Attempt&) = delete;
 
-  // OK when t is the new table (verified). Otherwise the original is in
-  // place (verified) and the status says why the attempt failed, or
-  // Internal when the tables are in an unexpected state.
+  // OK when t is the new table (verified). Otherwise the status says why
+  // the attempt failed and the tables are either the original in place
+  // (verified), or swapped all the same (swapped(): B's RENAME won a race
+  // with the failure; the caller must confirm that swap), or in an
+  // unexpected state (Internal). A failure of the check after a RENAME
+  // that reported success is Internal without an errno, so it is never
+  // retried: the swap most likely happened.
   Status Run(std::stop_token stop);
+
+  // True when the attempt ended with the tables swapped (also after a
+  // failure: see Run).
+  bool swapped() const { return swapped_; }
+  // True when B was seen waiting for a metadata lock while A still held t,
+  // so the RENAME was queued ahead of the application's queries.
+  bool rename_was_queued() const { return rename_queued_; }
 
   // How long t was locked by A; zero if the lock was never granted.
   Clock::Duration lock_held() const { return lock_held_; }
@@ -56,9 +72,17 @@ class Attempt {
   Status Drain(std::stop_token stop);
   Status StartRename();
   Status AwaitRenameWaiting(std::stop_token stop);
+  // With check_rename_target: whether B has a PENDING metadata lock on t;
+  // nullopt when that cannot be read (then the processlist state decides).
+  std::optional<bool> RenamePendingOnTable();
   Status Release();
   Status Recover(const Status& cause);
   Status JoinRename();
+  // Ends B for good before A lets go of t: KILL CONNECTION (also when B's
+  // client call has returned, as the server may still be running the
+  // RENAME), then wait until B's call returned and its session is gone from
+  // the processlist. False when that could not be seen in time.
+  bool EndRename();
   void Unlock();
   Result<Layout> Inspect(std::string* detail);
   Status Verify();
@@ -79,6 +103,8 @@ class Attempt {
   std::string original_definition_;  // SHOW CREATE TABLE t, before the attempt
   std::string shadow_definition_;    // SHOW CREATE TABLE _t_osc_new
   bool locked_ = false;
+  bool rename_queued_ = false;
+  bool swapped_ = false;
   std::optional<Status> rename_result_;
   Clock::SteadyTime deadline_{};
   Clock::SteadyTime locked_at_{};

@@ -58,8 +58,8 @@ Status CutOver::Run(std::stop_token stop) {
   OSC_ASSIGN_OR_RETURN(schema::HelperTableNames names, schema::HelperNamesFor(table_));
   report_ = CutOverReport{};
   report_.old_table = names.old;
-  const internal::AttemptPlan plan{database_, table_, names, options_.lock_timeout,
-                                   tuning_.rename_poll_interval};
+  internal::AttemptPlan plan{database_, table_, names, options_.lock_timeout,
+                             tuning_.rename_poll_interval};
   Clock& clock = *context_.clock;
   std::chrono::milliseconds backoff = options_.backoff_initial;
   std::optional<Clock::SteadyTime> first_failure;
@@ -77,14 +77,11 @@ Status CutOver::Run(std::stop_token stop) {
     }
     spdlog::info("cut-over attempt {}/{} on {}", n, options_.max_attempts,
                  db::QuoteQualified(database_, table_));
+    plan.check_rename_target = report_.metadata_locks_usable;
     internal::Attempt attempt(plan, context_);
     record.status = attempt.Run(stop);
     record.lock_held = attempt.lock_held();
-    if (record.status.ok()) {
-      report_.swapped = true;
-      if (options_.ok_to_drop_table) DropOldTable();
-      return Status::Ok();
-    }
+    if (record.status.ok() || attempt.swapped()) return FinishSwap(attempt, record.status, stop);
     last = record.status;
     if (!IsRetryableAttemptError(last))
       return last.WithContext("cut-over attempt " + std::to_string(n));
@@ -175,6 +172,44 @@ void CutOver::ForceKillBlockers(const BlockerReport& blockers, AttemptRecord* re
       spdlog::warn("cut-over forced: KILL CONNECTION {} failed: {}", id, s.ToString());
     }
   }
+}
+
+Status CutOver::ConfirmSwap(bool rename_was_queued, std::stop_token stop) {
+  if (context_.confirm_swap) return context_.confirm_swap(stop);
+  if (rename_was_queued) return Status::Ok();
+  return Status::FailedPrecondition(
+      "the RENAME was not seen queued on the table before it was unlocked, and no binlog check is "
+      "available to show that no change was missed");
+}
+
+Status CutOver::FinishSwap(const internal::Attempt& attempt, const Status& attempt_status,
+                           std::stop_token stop) {
+  report_.swapped = true;
+  const std::string table = db::QuoteQualified(database_, table_);
+  const std::string old = db::QuoteQualified(database_, report_.old_table);
+  if (!attempt_status.ok()) {
+    spdlog::warn("cut-over: the tables were swapped although the attempt failed ({}); checking that no change "
+                 "to {} was missed",
+                 attempt_status.ToString(), table);
+  }
+  Status confirmed = ConfirmSwap(attempt.rename_was_queued(), stop);
+  if (confirmed.ok()) {
+    if (options_.ok_to_drop_table) DropOldTable();
+    return Status::Ok();
+  }
+  if (confirmed.IsTimeout() || confirmed.IsAborted()) {
+    // Nothing says a change is missing; nothing proves it is not either.
+    report_.swap_unconfirmed = true;
+    spdlog::warn("cut-over: {} is the new table, but osc could not confirm that it missed no change ({}); the "
+                 "original data is kept as {}{}: compare the two before dropping it",
+                 table, confirmed.ToString(), old, options_.ok_to_drop_table ? " despite --ok-to-drop-table" : "");
+    return Status::Ok();
+  }
+  report_.swap_incomplete = true;
+  return Status::Internal("the tables were swapped, but changes made to " + table +
+                          " after osc drained the binlog may be missing from the new table (" +
+                          confirmed.ToString() + "); the original data, with those changes, is kept as " + old +
+                          ": compare the two and copy what is missing before dropping it");
 }
 
 void CutOver::DropOldTable() {

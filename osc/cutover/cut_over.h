@@ -11,16 +11,22 @@
 //   B  RENAME TABLE t TO _t_osc_old, _t_osc_new TO t     (in its own thread;
 //      it queues on t's metadata lock, ahead of the application's queries)
 //   -  confirm B is "Waiting for table metadata lock" in the processlist
+//      and, where performance_schema.metadata_locks works, that B's request
+//      pending there is on t itself (not on a helper table another session
+//      holds: RENAME locks its tables in name order)
 //   A  UNLOCK TABLES                              B's RENAME is granted first
 //   C  verify: t has the shadow's definition, _t_osc_old the original's
 //
 // No sentry table: see attempt.cc (with a locked sentry, B queues on the
 // sentry instead of t, and DML waiting for t slips in between UNLOCK and
 // RENAME). B is only issued after the drain and after A proved it still
-// holds the lock, so whenever its RENAME runs (even if A's session dies
-// once B has queued) the shadow is complete. The one unguarded moment is
-// A dying between that proof and B's lock request; B then runs without
-// waiting, which is detected and logged as an error (see attempt.cc).
+// holds the lock. What makes the swap complete is B being queued on t
+// before t is unlocked; where that is not certain (A died before B was
+// seen waiting, B's RENAME ran without waiting, the processlist showed B
+// waiting for a lock on another table of the RENAME), a write may have
+// reached the old table after the drain. So every swap, expected or not,
+// is confirmed from the binlog (CutOverContext::confirm_swap) before the
+// old table may be dropped.
 //
 // Bounds: LOCK TABLES waits at most lock_timeout; everything after it
 // (draining the applier, B reaching its wait) must finish within
@@ -28,9 +34,11 @@
 // abandoned. So application queries on t wait about lock_timeout at most
 // per attempt, plus the recovery's round trips.
 //
-// Failure: B's pending RENAME is killed (KILL QUERY), A unlocks, and the
-// tables are inspected: the original in place (retry later), or, if B's
-// RENAME won the race, swapped (complete, since B ran after the drain).
+// Failure: B's session is killed (KILL CONNECTION, even when its client
+// call already returned: the server may still be running the RENAME), A
+// unlocks only once B is gone from the processlist, and the tables are
+// inspected: the original in place (retry later), or, if B's RENAME won
+// the race, swapped (then confirmed like any swap).
 // Retryable failures back off (doubling from backoff_initial up to
 // backoff_max) and try again, up to max_attempts.
 //
@@ -64,6 +72,9 @@
 #include "osc/schema/names.h"
 
 namespace osc::cutover {
+namespace internal {
+class Attempt;
+}  // namespace internal
 
 // Supplied by the orchestrator: returns OK once the applier has applied the
 // binlog event that carries `marker` (and so everything before it);
@@ -80,6 +91,14 @@ struct CutOverContext {
   Changelog* changelog = nullptr;
   Clock* clock = nullptr;
   WaitForMarkerFn wait_for_marker;
+  // Called after every swap, before the old table may be dropped: OK when
+  // the binlog shows that each change made to t before the RENAME reached
+  // the new table (the applier applied every row event up to the RENAME's
+  // own event); Timeout when that could not be seen in time (the old table
+  // is then kept and the swap reported with a warning); any other error
+  // means changes are missing from the new table. Unset (unit tests): a
+  // swap counts as confirmed when B was seen queued before t was unlocked.
+  std::function<Status(std::stop_token stop)> confirm_swap;
   // Connection ids of osc's own sessions (applier, heartbeat): never
   // reported as blockers, never killed.
   std::vector<uint64_t> own_session_ids;
@@ -107,6 +126,12 @@ struct AttemptRecord {
 struct CutOverReport {
   std::vector<AttemptRecord> attempts;
   bool swapped = false;                // t is the new table
+  // The swap happened but changes made to t after the drain may be missing
+  // from the new table (confirm_swap said so); the old table is kept.
+  bool swap_incomplete = false;
+  // The swap could not be confirmed in time (see confirm_swap); the old
+  // table is kept, the cut-over counts as done.
+  bool swap_unconfirmed = false;
   std::string old_table;               // _<table>_osc_old
   bool old_table_dropped = false;      // ok_to_drop_table and the DROP worked
   Clock::Duration postponed{};         // time spent waiting for the flag file
@@ -119,9 +144,12 @@ class CutOver {
           CutOverContext context, CutOverTuning tuning = {});
 
   // Cuts over, retrying as described above. OK: t is the new table (and the
-  // old one was dropped if ok_to_drop_table; a failure to drop it is only
-  // logged). Otherwise the original table is in place and writable, and
-  // the error is the last attempt's (with its server errno), or:
+  // old one was dropped if ok_to_drop_table and the swap was confirmed; a
+  // failure to drop it is only logged). With report().swap_incomplete the
+  // tables were swapped but changes may be missing from the new table:
+  // Internal, the old table kept, nothing retried. Otherwise the original
+  // table is in place and writable, and the error is the last attempt's
+  // (with its server errno), or:
   //   InvalidArgument     bad options, names or context
   //   FailedPrecondition  _<table>_osc_old already exists;
   //                       the table or the shadow is missing; the postpone
@@ -140,6 +168,11 @@ class CutOver {
   void ListBlockers(AttemptRecord* record);
   void ForceKillBlockers(const BlockerReport& blockers, AttemptRecord* record);
   void DropOldTable();
+  // See CutOverContext::confirm_swap.
+  Status ConfirmSwap(bool rename_was_queued, std::stop_token stop);
+  // After an attempt that left the tables swapped (OK or not): confirm,
+  // then drop the old table or keep it and say why.
+  Status FinishSwap(const internal::Attempt& attempt, const Status& attempt_status, std::stop_token stop);
 
   const migration::CutOverOptions options_;
   const std::string database_;

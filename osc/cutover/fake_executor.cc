@@ -129,8 +129,19 @@ void FakeExecutor::ReleaseLockLocked(uint64_t id) {
   }
 }
 
+FakeExecutor::~FakeExecutor() {
+  for (std::thread& t : detached_) t.join();
+}
+
+void FakeExecutor::DetachStatement(const std::string& role, const std::string& prefix) {
+  std::lock_guard lock(mu_);
+  detach_.emplace_back(role, prefix);
+}
+
 void FakeExecutor::Close(uint64_t id) {
   std::lock_guard lock(mu_);
+  // The server thread of a detached statement ends with the statement.
+  if (sessions_[id].client_lost && !sessions_[id].dead) return;
   sessions_[id].dead = true;
   ReleaseLockLocked(id);
   cv_.notify_all();
@@ -139,7 +150,7 @@ void FakeExecutor::Close(uint64_t id) {
 bool FakeExecutor::IsDead(uint64_t id) const {
   std::lock_guard lock(mu_);
   auto it = sessions_.find(id);
-  return it == sessions_.end() || it->second.dead;
+  return it == sessions_.end() || it->second.dead || it->second.client_lost;
 }
 
 // -------------------------------------------------------------- scripting
@@ -241,8 +252,34 @@ Result<BlockerReport> FakeExecutor::ListBlockers(const BlockerQuery& query) {
   std::lock_guard lock(mu_);
   const size_t call = blocker_queries_.size();
   blocker_queries_.push_back(query);
-  if (blocker_reports_.empty()) return BlockerReport{{}, true, ""};
-  return blocker_reports_[std::min(call, blocker_reports_.size() - 1)];
+  BlockerReport report = blocker_reports_.empty() ? BlockerReport{{}, true, ""}
+                                                  : blocker_reports_[std::min(call, blocker_reports_.size() - 1)];
+  if (!report.metadata_locks_usable) return report;
+  std::vector<Blocker> renames;
+  for (const auto& [id, s] : sessions_) {
+    if (s.dead || !s.waiting || !MentionsTable(s.running, query.table)) continue;
+    Blocker b;
+    b.kind = BlockerKind::kMetadataLock;
+    b.process.id = id;
+    b.process.command = "Query";
+    b.process.state = "Waiting for table metadata lock";
+    b.process.query = s.running;
+    b.lock_type = "EXCLUSIVE";
+    b.lock_status = "PENDING";
+    renames.push_back(std::move(b));
+  }
+  if (renames.empty()) return report;
+  if (hidden_rename_looks_ > 0) {
+    --hidden_rename_looks_;
+    return report;
+  }
+  report.blockers.insert(report.blockers.end(), renames.begin(), renames.end());
+  return report;
+}
+
+void FakeExecutor::HideRenameWaits(int looks) {
+  std::lock_guard lock(mu_);
+  hidden_rename_looks_ = looks;
 }
 
 Status FakeExecutor::Kill(uint64_t id, KillScope scope) {
@@ -284,8 +321,22 @@ Result<db::QueryResult> FakeExecutor::RunUnlogged(uint64_t id, std::string_view 
 
   std::unique_lock lock(mu_);
   SessionState& s = sessions_[id];
-  if (s.dead) return Error(db::errc::kClientServerGone, "MySQL server has gone away");
+  if (s.dead || s.client_lost) return Error(db::errc::kClientServerGone, "MySQL server has gone away");
   log_.emplace_back(s.role, std::string(sql));
+  for (auto it = detach_.begin(); it != detach_.end(); ++it) {
+    if ((it->first.empty() || it->first == s.role) && StartsWith(sql, it->second)) {
+      detach_.erase(it);
+      s.client_lost = true;
+      detached_.emplace_back([this, id, statement = std::string(sql)] {
+        std::unique_lock server(mu_);
+        (void)Interpret(server, id, statement);
+        sessions_[id].dead = true;  // the statement was all that kept it alive
+        ReleaseLockLocked(id);
+        cv_.notify_all();
+      });
+      return Error(db::errc::kClientServerLost, "Lost connection to server during query");
+    }
+  }
   for (Failure& f : failures_) {
     if (f.times > 0 && (f.role.empty() || f.role == s.role) && StartsWith(sql, f.prefix)) {
       --f.times;

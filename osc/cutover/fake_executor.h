@@ -30,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -43,7 +44,8 @@ class FakeExecutor final : public Executor {
   using Hook = std::function<void(uint64_t session_id)>;
 
   FakeExecutor() = default;
-  ~FakeExecutor() override = default;
+  // Joins the threads of detached statements (see DetachStatement).
+  ~FakeExecutor() override;
 
   // --- The modelled server.
   // `body` is what follows the name in SHOW CREATE TABLE, e.g.
@@ -63,8 +65,22 @@ class FakeExecutor final : public Executor {
                      int times = 1);
   void OnStatement(const std::string& role, const std::string& prefix, Hook hook);
   void FailOpen(Status status, int times = 1);
-  // ListBlockers returns these in turn; the last repeats. None: empty.
+  // The next matching statement loses its client: the call fails at once
+  // with 2013 (lost connection) and the session counts as broken, while the
+  // modelled server goes on running the statement (a client read timeout,
+  // a dropped proxy connection): it shows in the processlist and takes
+  // effect unless the session is killed first. Closing the session object
+  // does not stop it.
+  void DetachStatement(const std::string& role, const std::string& prefix);
+  // ListBlockers returns these in turn; the last repeats. None: empty,
+  // with metadata locks usable. Whenever the report says metadata locks are
+  // usable, a RENAME waiting for the queried table is added as a PENDING
+  // kMetadataLock row (as performance_schema would show it).
   void SetBlockerReports(std::vector<BlockerReport> reports);
+  // The next `looks` ListBlockers calls made while a RENAME waits for the
+  // queried table leave it out, as if it were still waiting for another of
+  // its tables.
+  void HideRenameWaits(int looks);
 
   // --- Observations.
   std::vector<std::string> Statements(const std::string& role) const;
@@ -88,6 +104,7 @@ class FakeExecutor final : public Executor {
   struct SessionState {
     std::string role;
     bool dead = false;
+    bool client_lost = false;  // DetachStatement: the server side goes on
     bool waiting = false;      // blocked in RENAME
     bool interrupted = false;  // KILL QUERY arrived while waiting
     std::string running;       // the statement it is blocked in
@@ -131,7 +148,10 @@ class FakeExecutor final : public Executor {
   std::vector<OutcomeEntry> outcomes_;
   std::vector<BlockerReport> blocker_reports_;
   std::vector<BlockerQuery> blocker_queries_;
+  int hidden_rename_looks_ = 0;
   std::vector<std::pair<uint64_t, KillScope>> kills_;
+  std::vector<std::pair<std::string, std::string>> detach_;  // role, prefix
+  std::vector<std::thread> detached_;
 };
 
 class SteppingClock final : public Clock {

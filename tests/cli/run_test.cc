@@ -25,6 +25,7 @@ TEST(ExitCodeTest, NumbersMatchTheDocumentedContract) {
   EXPECT_EQ(ToInt(ExitCode::kCannotConnect), 4);
   EXPECT_EQ(ToInt(ExitCode::kAborted), 5);
   EXPECT_EQ(ToInt(ExitCode::kNotImplemented), 6);
+  EXPECT_EQ(ToInt(ExitCode::kSwapIncomplete), 7);
 }
 
 TEST(ExitCodeTest, ConnectFailuresMapToCannotConnectExceptRefusedOptions) {

@@ -59,6 +59,7 @@ class CutoverAttemptTest : public ::testing::Test {
       deadlines_.push_back(deadline);
       return applier_(static_cast<int>(markers_.size()));
     };
+    ctx.confirm_swap = confirm_;
     cut_ = std::make_unique<CutOver>(options_, "shop", "t", ctx);
     return cut_->Run(stop_.get_token());
   }
@@ -82,6 +83,9 @@ class CutoverAttemptTest : public ::testing::Test {
   std::unique_ptr<Changelog> changelog_;
   migration::CutOverOptions options_;
   std::function<Status(int call)> applier_ = [](int) { return Status::Ok(); };
+  // CutOverContext::confirm_swap; unset by default (the cut-over then
+  // trusts a RENAME that was seen queued on t).
+  std::function<Status(std::stop_token)> confirm_;
   std::vector<std::string> markers_;
   std::vector<Clock::SteadyTime> deadlines_;
   std::vector<bool> intact_at_rollback_;
@@ -275,6 +279,158 @@ TEST_F(CutoverAttemptTest, OkToDropTableDropsTheOldTableAfterTheSwap) {
   EXPECT_EQ(fake_.ShowCreate("t"), "CREATE TABLE `t` " + kShadow);
   EXPECT_FALSE(fake_.HasTable("_t_osc_old"));
   EXPECT_TRUE(cut_->report().old_table_dropped);
+}
+
+// Waits (real time, bounded) until the fake has recorded a KILL.
+void AwaitKill(const FakeExecutor& fake) {
+  for (int i = 0; i < 5000 && fake.Kills().empty(); ++i) std::this_thread::sleep_for(milliseconds(1));
+}
+
+TEST_F(CutoverAttemptTest, RenameNotYetAtTheServerIsEndedBeforeTheUnlockAndNeverRunsLater) {
+  // B's RENAME is slow to reach the server, so it is never seen waiting
+  // and the attempt gives up. A KILL QUERY would hit an idle session and
+  // the RENAME would then run after the unlock, swapping in a shadow that
+  // lacks the writes made since: the session must be killed as a whole.
+  options_.lock_timeout = seconds(1);
+  fake_.OnStatement("cutover-rename", "RENAME", [this](uint64_t) { AwaitKill(fake_); });
+  Status s = Run();
+  EXPECT_TRUE(s.IsTimeout()) << s.ToString();
+  EXPECT_TRUE(OriginalIntact());
+  EXPECT_FALSE(cut_->report().swapped);
+  auto rename = fake_.Outcome("cutover-rename", "RENAME");
+  ASSERT_TRUE(rename.has_value());
+  EXPECT_FALSE(rename->ok());
+  const auto kills = fake_.Kills();
+  ASSERT_EQ(kills.size(), 1u);
+  EXPECT_EQ(kills[0], std::make_pair(*fake_.LastSessionId("cutover-rename"), KillScope::kConnection));
+}
+
+TEST_F(CutoverAttemptTest, RenameWhoseClientWasLostIsKilledOnTheServerBeforeTheUnlock) {
+  // B's client call fails (2013) while the server goes on waiting in the
+  // RENAME. Unlocking without killing it would let it swap right after,
+  // past writes the shadow lacks.
+  fake_.DetachStatement("cutover-rename", "RENAME");
+  Status s = Run();
+  EXPECT_EQ(s.server_errno(), db::errc::kClientServerLost) << s.ToString();
+  EXPECT_TRUE(OriginalIntact());
+  EXPECT_FALSE(cut_->report().swapped);
+  const auto kills = fake_.Kills();
+  ASSERT_EQ(kills.size(), 1u);
+  EXPECT_EQ(kills[0], std::make_pair(*fake_.LastSessionId("cutover-rename"), KillScope::kConnection));
+}
+
+TEST_F(CutoverAttemptTest, RenameThatRanWithoutWaitingIsNotTrustedAndTheOldTableIsKept) {
+  // A's lock vanishes between its liveness check and B's lock request: B
+  // renames at once, and writes in that instant may have gone to the old
+  // table. Without a binlog check to clear it, that is an incomplete swap:
+  // reported as such, nothing retried, the old table kept even with
+  // --ok-to-drop-table.
+  options_.ok_to_drop_table = true;
+  options_.max_attempts = 3;
+  fake_.OnStatement("cutover-rename", "RENAME",
+                    [this](uint64_t) { fake_.KillConnection(*fake_.LastSessionId("cutover-lock")); });
+  Status s = Run();
+  EXPECT_EQ(s.code(), Status::Code::kInternal) << s.ToString();
+  EXPECT_NE(s.message().find("may be missing"), std::string::npos) << s.ToString();
+  EXPECT_TRUE(Swapped());
+  EXPECT_TRUE(cut_->report().swapped);
+  EXPECT_TRUE(cut_->report().swap_incomplete);
+  EXPECT_FALSE(cut_->report().old_table_dropped);
+  EXPECT_EQ(cut_->report().attempts.size(), 1u);
+}
+
+TEST_F(CutoverAttemptTest, BinlogCheckClearsASwapTheRenameMadeWithoutWaiting) {
+  options_.ok_to_drop_table = true;
+  int confirmations = 0;
+  confirm_ = [&confirmations](std::stop_token) {
+    ++confirmations;
+    return Status::Ok();
+  };
+  fake_.OnStatement("cutover-rename", "RENAME",
+                    [this](uint64_t) { fake_.KillConnection(*fake_.LastSessionId("cutover-lock")); });
+  Status s = Run();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(confirmations, 1);
+  EXPECT_FALSE(cut_->report().swap_incomplete);
+  EXPECT_TRUE(cut_->report().old_table_dropped);
+}
+
+TEST_F(CutoverAttemptTest, BinlogCheckFindingAMissedChangeKeepsTheOldTableAndFails) {
+  options_.ok_to_drop_table = true;
+  options_.max_attempts = 3;
+  confirm_ = [](std::stop_token) {
+    return Status::ServerError(1146, "Table 'shop._t_osc_new' doesn't exist");
+  };
+  Status s = Run();
+  EXPECT_EQ(s.code(), Status::Code::kInternal) << s.ToString();
+  EXPECT_NE(s.message().find("_t_osc_old"), std::string::npos) << s.ToString();
+  EXPECT_TRUE(Swapped());
+  EXPECT_TRUE(cut_->report().swap_incomplete);
+  EXPECT_FALSE(cut_->report().old_table_dropped);
+  EXPECT_EQ(cut_->report().attempts.size(), 1u);
+}
+
+TEST_F(CutoverAttemptTest, BinlogCheckThatCannotFinishKeepsTheOldTableButTheSwapStands) {
+  options_.ok_to_drop_table = true;
+  confirm_ = [](std::stop_token) { return Status::Timeout("the applier did not reach the RENAME in time"); };
+  Status s = Run();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(Swapped());
+  EXPECT_TRUE(cut_->report().swap_unconfirmed);
+  EXPECT_FALSE(cut_->report().swap_incomplete);
+  EXPECT_FALSE(cut_->report().old_table_dropped);
+}
+
+TEST_F(CutoverAttemptTest, LostControlSessionAfterASuccessfulRenameIsNotRetried) {
+  // The RENAME committed; the look at the tables afterwards fails. Another
+  // attempt would find the shadow gone and fail the migration.
+  options_.max_attempts = 2;
+  fake_.OnStatement("cutover-lock", "UNLOCK TABLES", [this](uint64_t) {
+    fake_.FailStatement("cutover-control", "SHOW CREATE TABLE",
+                        Status::ServerError(db::errc::kClientServerLost, "Lost connection"), 3);
+  });
+  Status s = Run();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(Swapped());
+  EXPECT_EQ(cut_->report().attempts.size(), 1u);
+}
+
+TEST_F(CutoverAttemptTest, WithMetadataLocksTheRenameCountsAsQueuedOnlyOnceItWaitsForTheTableItself) {
+  // performance_schema works (the fake's default): "Waiting for table
+  // metadata lock" in the processlist is not enough, since B also shows it
+  // while it waits for a helper table someone else holds. A unlocks only
+  // once B's own request on t is pending.
+  fake_.HideRenameWaits(2);
+  Status s = Run();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(Swapped());
+  // The listing before the attempt, two looks that did not show B on t,
+  // and the one that did.
+  EXPECT_EQ(fake_.BlockerQueries().size(), 4u);
+}
+
+TEST_F(CutoverAttemptTest, RenameThatNeverQueuesOnTheTableTimesOutAndIsEnded) {
+  options_.lock_timeout = seconds(1);
+  fake_.HideRenameWaits(1000000);
+  Status s = Run();
+  EXPECT_TRUE(s.IsTimeout()) << s.ToString();
+  EXPECT_NE(s.message().find("another of its tables"), std::string::npos) << s.ToString();
+  EXPECT_TRUE(OriginalIntact());
+  EXPECT_FALSE(cut_->report().swapped);
+  const auto kills = fake_.Kills();
+  ASSERT_EQ(kills.size(), 1u);
+  EXPECT_EQ(kills[0].second, KillScope::kConnection);
+}
+
+TEST_F(CutoverAttemptTest, WithoutMetadataLocksTheProcesslistStateDecides) {
+  BlockerReport unusable;
+  unusable.metadata_locks_usable = false;
+  unusable.metadata_locks_note = "performance_schema is OFF";
+  fake_.SetBlockerReports({unusable});
+  Status s = Run();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(Swapped());
+  EXPECT_EQ(fake_.BlockerQueries().size(), 1u);  // only the listing before the attempt
 }
 
 }  // namespace

@@ -135,8 +135,10 @@ TEST_F(CutoverRetryTest, BlockerPresentThenGoneIsListedBeforeEachAttempt) {
   EXPECT_EQ(attempts[1].blockers.size(), 1u);
   EXPECT_TRUE(attempts[2].blockers.empty());
   EXPECT_TRUE(fake_.Kills().empty());  // no force configured
+  // One listing before each attempt, and one look by the third attempt at
+  // what its RENAME waits for.
   const auto queries = fake_.BlockerQueries();
-  ASSERT_EQ(queries.size(), 3u);
+  ASSERT_EQ(queries.size(), 4u);
   EXPECT_EQ(queries[0].database, "shop");
   EXPECT_EQ(queries[0].table, "t");
   EXPECT_EQ(queries[0].exclude_ids, (std::vector<uint64_t>{5, 6}));

@@ -1,0 +1,156 @@
+// The binlog check after every swap, on the sandbox with a whole migration.
+//
+// RENAME TABLE takes its metadata locks in name order, and the helper names
+// sort before a lowercase table name: when another session holds a lock on
+// the shadow, B waits for the shadow, not for t, and the processlist shows
+// the same "Waiting for table metadata lock" either way. Once A unlocks, a
+// write reaches t before B asks for t and is missing from the new table.
+//   - With performance_schema's metadata locks (the sandbox has them) osc
+//     sees where B waits and does not unlock: the attempt times out, the
+//     original stays, and the next attempt swaps.
+//   - Without them (MariaDB's default; here the instrument is switched off
+//     for the test) osc cannot see the wait's target, so it catches the
+//     lost write from the binlog afterwards: the migration fails as
+//     incomplete and the old table, which has the write, is kept even with
+//     --ok-to-drop-table.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "common/sync_point.h"
+#include "db/connection.h"
+#include "osc/migration.h"
+#include "tests/integration/migration_fixture.h"
+
+namespace osc::migration {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kDb = "osc_confirm";
+
+class CutoverConfirmTest : public live::MigrationLiveTest {
+ protected:
+  CutoverConfirmTest() : MigrationLiveTest(kDb) {}
+  void TearDown() override {
+    sync::ClearAll();
+    if (conn_) SetMdlInstrument(true);
+  }
+
+  // Switches performance_schema's metadata-lock instrument; the sandbox
+  // starts with it on, and TearDown turns it back on.
+  void SetMdlInstrument(bool on) {
+    Exec(std::string("UPDATE performance_schema.setup_instruments SET ENABLED = '") + (on ? "YES" : "NO") +
+         "' WHERE NAME = 'wait/lock/metadata/sql/mdl'");
+  }
+
+  void MakeTable() {
+    Exec("CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v INT NOT NULL)");
+    Exec("INSERT INTO t SELECT seq, seq FROM seq_1_to_500");
+  }
+
+  db::Connection Open() {
+    auto c = db::Connection::Open(conn_opts_);
+    EXPECT_TRUE(c.ok()) << c.status().ToString();
+    return std::move(*c);
+  }
+};
+
+TEST_F(CutoverConfirmTest, WithMetadataLocksARenameWaitingForTheShadowIsNotUnlockedFor) {
+  MakeTable();
+  db::Connection reader = Open();
+  ASSERT_TRUE(reader.Execute("USE " + std::string(kDb)).ok());
+  int attempts = 0;
+  bool reader_holds_shadow = false;
+  sync::Set("cutover:marker_applied", [&] {
+    if (++attempts == 1) {
+      reader_holds_shadow = reader.Execute("START TRANSACTION").ok() &&
+                            reader.Execute("SELECT COUNT(*) FROM _t_osc_new").ok();
+    }
+  });
+  // Between the attempts the reader finishes.
+  sync::Set("cutover:attempt_start", [&] {
+    if (attempts == 1) (void)reader.Execute("COMMIT");
+  });
+  bool unlocked_for_a_waiting_rename = false;
+  sync::Set("cutover:unlocked", [&] { unlocked_for_a_waiting_rename = attempts == 1; });
+  MigrationOptions o = BaseOptions("t", "ADD COLUMN note INT NULL");
+  o.cut_over.lock_timeout = 2s;
+  o.cut_over.max_attempts = 2;
+  o.cut_over.ok_to_drop_table = true;
+  Migration m(o);
+  const Status s = m.Run({});
+  sync::ClearAll();
+
+  ASSERT_TRUE(reader_holds_shadow);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(attempts, 2);
+  EXPECT_FALSE(unlocked_for_a_waiting_rename) << "t was unlocked while the RENAME waited for the shadow";
+  EXPECT_FALSE(m.outcome().swap_incomplete);
+  EXPECT_FALSE(TableExists("_t_osc_old"));
+  EXPECT_EQ(Rows("SELECT COUNT(*) FROM t").rows[0][0], "500");
+}
+
+TEST_F(CutoverConfirmTest, WithoutMetadataLocksAWriteThatSlipsPastTheRenameFailsTheRunAndKeepsTheOldTable) {
+  SetMdlInstrument(false);
+  MakeTable();
+  db::Connection reader = Open();  // holds a lock on the shadow, like a DBA's long query
+  db::Connection writer = Open();
+  ASSERT_TRUE(reader.Execute("USE " + std::string(kDb)).ok());
+  ASSERT_TRUE(writer.Execute("USE " + std::string(kDb)).ok());
+  bool reader_holds_shadow = false;
+  Status late_write = Status::Internal("not run");
+  // After the drain, before B is issued: the reader takes a shared
+  // metadata lock on the shadow and keeps it (an open transaction).
+  sync::Set("cutover:marker_applied", [&] {
+    reader_holds_shadow = reader.Execute("START TRANSACTION").ok() &&
+                          reader.Execute("SELECT COUNT(*) FROM _t_osc_new").ok();
+  });
+  // A has let go of t; B still waits for the shadow: a write reaches t,
+  // then the reader ends and B renames.
+  sync::Set("cutover:unlocked", [&] {
+    late_write = writer.Execute("INSERT INTO t VALUES (10001, 1)");
+    (void)reader.Execute("COMMIT");
+  });
+  MigrationOptions o = BaseOptions("t", "ADD COLUMN note INT NULL");
+  o.cut_over.max_attempts = 1;
+  o.cut_over.ok_to_drop_table = true;
+  Migration m(o);
+  const Status s = m.Run({});
+  sync::ClearAll();
+
+  ASSERT_TRUE(reader_holds_shadow);
+  ASSERT_TRUE(late_write.ok()) << late_write.ToString();
+  EXPECT_FALSE(s.ok());
+  EXPECT_TRUE(m.outcome().swap_incomplete) << s.ToString();
+  EXPECT_NE(m.outcome().summary.find("_t_osc_old"), std::string::npos) << m.outcome().summary;
+  // The swap happened; the old table is kept and has the write the new one
+  // lacks.
+  ASSERT_TRUE(TableExists("_t_osc_old"));
+  EXPECT_FALSE(TableExists("_t_osc_new"));
+  EXPECT_EQ(Rows("SELECT COUNT(*) FROM _t_osc_old WHERE id = 10001").rows[0][0], "1");
+  EXPECT_EQ(Rows("SELECT COUNT(*) FROM t WHERE id = 10001").rows[0][0], "0");
+  EXPECT_EQ(Rows("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + std::string(kDb) +
+                 "' AND TABLE_NAME = 't' AND COLUMN_NAME = 'note'")
+                .rows[0][0],
+            "1");
+}
+
+TEST_F(CutoverConfirmTest, AnOrdinarySwapIsConfirmedAndTheOldTableDropped) {
+  // The check's other side: with nobody in the way, the applier reaches the
+  // RENAME's event with nothing left over and the old table goes.
+  MakeTable();
+  MigrationOptions o = BaseOptions("t", "ADD COLUMN note INT NULL");
+  o.cut_over.ok_to_drop_table = true;
+  Migration m(o);
+  const Status s = m.Run({});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_FALSE(m.outcome().swap_incomplete);
+  EXPECT_FALSE(TableExists("_t_osc_old")) << m.outcome().summary;
+  EXPECT_EQ(m.outcome().summary.find("could not confirm"), std::string::npos) << m.outcome().summary;
+}
+
+}  // namespace
+}  // namespace osc::migration
