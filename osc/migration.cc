@@ -823,8 +823,11 @@ Status Migration::Impl::Run(std::stop_token stop) {
   const State failed_in = sm.current();
   (void)sm.TransitionTo(aborted ? State::kAborted : State::kFailed);
   if (outcome.swap_incomplete) {
-    // The tables are swapped: nothing here may be dropped or described as
-    // untouched. CutOver() wrote the summary.
+    // The tables are swapped: nothing here may be described as untouched,
+    // and of osc's tables only the changelog is left to drop (the shadow's
+    // name is free now; the old table is kept on purpose). CutOver() wrote
+    // the summary.
+    if (changelog && created_changelog) DropHelpers();
     outcome.final_state = sm.current();
     hooks::HookFacts f = Facts();
     f.failure = s.ToString();

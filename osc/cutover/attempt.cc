@@ -207,16 +207,29 @@ Status Attempt::AwaitRenameWaiting(std::stop_token stop) {
 }
 
 std::optional<bool> Attempt::RenamePendingOnTable() {
-  // A long threshold keeps the listing to what matters here.
-  BlockerQuery query{plan_.database, plan_.table, std::chrono::hours(24), {}};
-  auto report = context_.executor->ListBlockers(query);
-  if (!report.ok() || !report->metadata_locks_usable) return std::nullopt;
   const uint64_t b = rename_session_->id();
-  for (const Blocker& blocker : report->blockers) {
-    if (blocker.kind == BlockerKind::kMetadataLock && blocker.process.id == b && blocker.lock_status == "PENDING") {
-      return true;
+  // B's metadata-lock rows on `table`; nullopt when they cannot be read.
+  auto rows_of_b = [&](const std::string& table) -> std::optional<std::vector<Blocker>> {
+    // A long threshold keeps the listing to what matters here.
+    BlockerQuery query{plan_.database, table, std::chrono::hours(24), {}};
+    auto report = context_.executor->ListBlockers(query);
+    if (!report.ok() || !report->metadata_locks_usable) return std::nullopt;
+    std::vector<Blocker> rows;
+    for (Blocker& blocker : report->blockers) {
+      if (blocker.kind == BlockerKind::kMetadataLock && blocker.process.id == b) rows.push_back(std::move(blocker));
     }
+    return rows;
+  };
+  const auto on_table = rows_of_b(plan_.table);
+  if (!on_table) return std::nullopt;
+  for (const Blocker& row : *on_table) {
+    if (row.lock_status == "PENDING") return true;
   }
+  // Not on t: B either waits for (or holds) the shadow's lock, or is not
+  // instrumented at all (performance_schema's setup_actors, a full lock
+  // table), and then its rows say nothing and the processlist decides.
+  const auto on_shadow = rows_of_b(plan_.names.shadow);
+  if (!on_shadow || on_shadow->empty()) return std::nullopt;
   return false;
 }
 
@@ -262,14 +275,12 @@ bool Attempt::EndRename() {
   if (!k.ok() && !k.IsNotFound())
     spdlog::warn("cut-over: KILL CONNECTION of the RENAME session failed: {}", k.ToString());
   // A RENAME waiting for a lock ends at once when killed; lock_wait_timeout
-  // bounds it in any case.
-  if (rename_.valid() &&
-      rename_.wait_for(plan_.lock_timeout + std::chrono::seconds(2)) != std::future_status::ready) {
-    return false;
-  }
+  // bounds it in any case. Both waits here only run long when something is
+  // already wrong (the kill did not take), while t is still locked.
+  if (rename_.valid() && rename_.wait_for(plan_.lock_timeout) != std::future_status::ready) return false;
   Status rename = JoinRename();
   if (!rename.ok()) spdlog::info("cut-over: the RENAME ended with: {}", rename.ToString());
-  const Clock::SteadyTime until = clock_->Now() + plan_.lock_timeout;
+  const Clock::SteadyTime until = clock_->Now() + std::chrono::seconds(2);
   for (;;) {
     auto process = context_.executor->FindProcess(b);
     if (process.ok() && !*process) return true;
@@ -283,17 +294,36 @@ bool Attempt::EndRename() {
 // and the caller confirms the swap from the binlog.
 Status Attempt::Recover(const Status& cause) {
   spdlog::warn("cut-over attempt failed, restoring: {}", cause.ToString());
-  if (!EndRename()) {
+  const bool ended = EndRename();
+  if (!ended) {
     // Holding t longer would stall the application without making B's
-    // outcome any more certain; the inspection below says what happened.
+    // outcome any more certain. B may still rename after the unlock, so its
+    // call is awaited (its read timeout exceeds its lock wait) before the
+    // tables are looked at; a late swap is then confirmed like any other.
     spdlog::warn("cut-over: the RENAME session {} did not end in time; unlocking anyway",
                  rename_session_->id());
   }
   Unlock();
+  if (!ended && rename_.valid()) {
+    rename_.wait();
+    (void)JoinRename();
+  }
 
   std::string detail;
-  auto layout = Inspect(&detail);
+  Result<Layout> layout = Inspect(&detail);
+  for (int retry = 0; !layout.ok() && retry < 2; ++retry) {
+    if (!clock_->SleepFor(std::chrono::milliseconds(200), std::stop_token{})) break;
+    control_session_.reset();  // Inspect opens a new one
+    layout = Inspect(&detail);
+  }
   if (!layout.ok()) {
+    if (rename_result_ && rename_result_->ok()) {
+      // The server said the RENAME committed: the tables are swapped.
+      spdlog::warn("cut-over: the RENAME completed despite: {}; the tables could not be inspected: {}",
+                   cause.ToString(), layout.status().ToString());
+      swapped_ = true;
+      return cause;
+    }
     return Status::Internal(
         "cut-over attempt failed (" + cause.ToString() +
         ") and the tables could not be inspected afterwards: " + layout.status().ToString());

@@ -72,8 +72,10 @@ class Attempt {
   Status Drain(std::stop_token stop);
   Status StartRename();
   Status AwaitRenameWaiting(std::stop_token stop);
-  // With check_rename_target: whether B has a PENDING metadata lock on t;
-  // nullopt when that cannot be read (then the processlist state decides).
+  // With check_rename_target: true when B has a PENDING metadata lock on
+  // t, false when it has none there but a lock row on the shadow (it waits
+  // for or holds the shadow first); nullopt when B's rows cannot be read or
+  // B has none at all (then the processlist state decides).
   std::optional<bool> RenamePendingOnTable();
   Status Release();
   Status Recover(const Status& cause);

@@ -269,17 +269,17 @@ Result<BlockerReport> FakeExecutor::ListBlockers(const BlockerQuery& query) {
     renames.push_back(std::move(b));
   }
   if (renames.empty()) return report;
-  if (hidden_rename_looks_ > 0) {
-    --hidden_rename_looks_;
+  if (int& hidden = hidden_rename_looks_[query.table]; hidden > 0) {
+    --hidden;
     return report;
   }
   report.blockers.insert(report.blockers.end(), renames.begin(), renames.end());
   return report;
 }
 
-void FakeExecutor::HideRenameWaits(int looks) {
+void FakeExecutor::HideRenameWaits(const std::string& table, int looks) {
   std::lock_guard lock(mu_);
-  hidden_rename_looks_ = looks;
+  hidden_rename_looks_[table] = looks;
 }
 
 Status FakeExecutor::Kill(uint64_t id, KillScope scope) {
@@ -328,6 +328,9 @@ Result<db::QueryResult> FakeExecutor::RunUnlogged(uint64_t id, std::string_view 
       detach_.erase(it);
       s.client_lost = true;
       detached_.emplace_back([this, id, statement = std::string(sql)] {
+        // Let the client's failure reach its caller first, as on a server
+        // where the statement is still in flight when the client gives up.
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
         std::unique_lock server(mu_);
         (void)Interpret(server, id, statement);
         sessions_[id].dead = true;  // the statement was all that kept it alive

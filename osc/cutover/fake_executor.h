@@ -77,10 +77,11 @@ class FakeExecutor final : public Executor {
   // usable, a RENAME waiting for the queried table is added as a PENDING
   // kMetadataLock row (as performance_schema would show it).
   void SetBlockerReports(std::vector<BlockerReport> reports);
-  // The next `looks` ListBlockers calls made while a RENAME waits for the
-  // queried table leave it out, as if it were still waiting for another of
-  // its tables.
-  void HideRenameWaits(int looks);
+  // The next `looks` ListBlockers calls on `table` made while a RENAME
+  // naming it waits leave that RENAME out: hidden on t alone, it looks as
+  // if it still waited for another of its tables; hidden on all of them, as
+  // if its thread were not instrumented.
+  void HideRenameWaits(const std::string& table, int looks);
 
   // --- Observations.
   std::vector<std::string> Statements(const std::string& role) const;
@@ -148,7 +149,7 @@ class FakeExecutor final : public Executor {
   std::vector<OutcomeEntry> outcomes_;
   std::vector<BlockerReport> blocker_reports_;
   std::vector<BlockerQuery> blocker_queries_;
-  int hidden_rename_looks_ = 0;
+  std::map<std::string, int> hidden_rename_looks_;  // table -> looks
   std::vector<std::pair<uint64_t, KillScope>> kills_;
   std::vector<std::pair<std::string, std::string>> detach_;  // role, prefix
   std::vector<std::thread> detached_;

@@ -400,18 +400,33 @@ TEST_F(CutoverAttemptTest, WithMetadataLocksTheRenameCountsAsQueuedOnlyOnceItWai
   // metadata lock" in the processlist is not enough, since B also shows it
   // while it waits for a helper table someone else holds. A unlocks only
   // once B's own request on t is pending.
-  fake_.HideRenameWaits(2);
+  fake_.HideRenameWaits("t", 2);
   Status s = Run();
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_TRUE(Swapped());
-  // The listing before the attempt, two looks that did not show B on t,
-  // and the one that did.
-  EXPECT_EQ(fake_.BlockerQueries().size(), 4u);
+  // The listing before the attempt; twice a look at t that did not show B
+  // and one at the shadow that did; then the look at t that showed B.
+  const auto queries = fake_.BlockerQueries();
+  ASSERT_EQ(queries.size(), 6u);
+  EXPECT_EQ(queries[2].table, "_t_osc_new");
+  EXPECT_EQ(queries[5].table, "t");
+}
+
+TEST_F(CutoverAttemptTest, ARenameWithNoMetadataLockRowsAtAllFallsBackToTheProcesslist) {
+  // B's thread not instrumented (setup_actors, a full lock table): no rows
+  // anywhere say nothing about where it waits, and must not hold the
+  // cut-over up forever.
+  fake_.HideRenameWaits("t", 1000000);
+  fake_.HideRenameWaits("_t_osc_new", 1000000);
+  Status s = Run();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(Swapped());
+  EXPECT_EQ(fake_.BlockerQueries().size(), 3u);  // before the attempt, then t and the shadow once
 }
 
 TEST_F(CutoverAttemptTest, RenameThatNeverQueuesOnTheTableTimesOutAndIsEnded) {
   options_.lock_timeout = seconds(1);
-  fake_.HideRenameWaits(1000000);
+  fake_.HideRenameWaits("t", 1000000);
   Status s = Run();
   EXPECT_TRUE(s.IsTimeout()) << s.ToString();
   EXPECT_NE(s.message().find("another of its tables"), std::string::npos) << s.ToString();
@@ -431,6 +446,24 @@ TEST_F(CutoverAttemptTest, WithoutMetadataLocksTheProcesslistStateDecides) {
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_TRUE(Swapped());
   EXPECT_EQ(fake_.BlockerQueries().size(), 1u);  // only the listing before the attempt
+}
+
+TEST_F(CutoverAttemptTest, ASwapTheServerConfirmedCountsAsSwappedEvenWhenTheTablesCannotBeInspected) {
+  // B renamed without waiting (A's lock vanished) and then the tables
+  // cannot be looked at: the RENAME's own OK says they are swapped, so the
+  // swap is checked and reported as such, never as "original intact".
+  options_.ok_to_drop_table = true;
+  fake_.OnStatement("cutover-rename", "RENAME", [this](uint64_t) {
+    fake_.KillConnection(*fake_.LastSessionId("cutover-lock"));
+    fake_.FailStatement("cutover-control", "SHOW CREATE TABLE",
+                        Status::ServerError(db::errc::kClientServerLost, "Lost connection"), 3);
+  });
+  Status s = Run();
+  EXPECT_EQ(s.code(), Status::Code::kInternal) << s.ToString();
+  EXPECT_TRUE(Swapped());
+  EXPECT_TRUE(cut_->report().swapped);
+  EXPECT_TRUE(cut_->report().swap_incomplete);
+  EXPECT_FALSE(cut_->report().old_table_dropped);
 }
 
 }  // namespace
