@@ -310,12 +310,7 @@ Status Attempt::Recover(const Status& cause) {
   }
 
   std::string detail;
-  Result<Layout> layout = Inspect(&detail);
-  for (int retry = 0; !layout.ok() && retry < 2; ++retry) {
-    if (!clock_->SleepFor(std::chrono::milliseconds(200), std::stop_token{})) break;
-    control_session_.reset();  // Inspect opens a new one
-    layout = Inspect(&detail);
-  }
+  Result<Layout> layout = InspectPatiently(&detail);
   if (!layout.ok()) {
     if (rename_result_ && rename_result_->ok()) {
       // The server said the RENAME committed: the tables are swapped.
@@ -347,6 +342,16 @@ Status Attempt::Recover(const Status& cause) {
                           ") the tables are not as expected: " + detail);
 }
 
+Result<Attempt::Layout> Attempt::InspectPatiently(std::string* detail) {
+  Result<Layout> layout = Inspect(detail);
+  for (int retry = 0; !layout.ok() && retry < 2; ++retry) {
+    if (!clock_->SleepFor(std::chrono::milliseconds(200), std::stop_token{})) break;
+    control_session_.reset();  // Inspect opens a new one
+    layout = Inspect(detail);
+  }
+  return layout;
+}
+
 Result<Attempt::Layout> Attempt::Inspect(std::string* detail) {
   if (!control_session_ || control_session_->broken()) {
     OSC_RETURN_IF_ERROR(OpenSession("cutover-control", &control_session_));
@@ -376,12 +381,7 @@ Status Attempt::Verify() {
   // another attempt, which would find the shadow gone and fail.
   swapped_ = true;
   std::string detail;
-  Result<Layout> inspected = Inspect(&detail);
-  for (int retry = 0; !inspected.ok() && retry < 2; ++retry) {
-    if (!clock_->SleepFor(std::chrono::milliseconds(200), std::stop_token{})) break;
-    control_session_.reset();  // Inspect opens a new one
-    inspected = Inspect(&detail);
-  }
+  Result<Layout> inspected = InspectPatiently(&detail);
   if (!inspected.ok()) {
     spdlog::warn("cut-over: the RENAME reported success; the tables could not be inspected afterwards: {}",
                  inspected.status().ToString());

@@ -87,6 +87,9 @@ class Attempt {
   bool EndRename();
   void Unlock();
   Result<Layout> Inspect(std::string* detail);
+  // Inspect, tried twice more on a new session after a failure (a lost
+  // control session must not decide what the tables look like).
+  Result<Layout> InspectPatiently(std::string* detail);
   Status Verify();
 
   const AttemptPlan& plan_;
