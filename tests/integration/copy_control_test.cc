@@ -245,15 +245,18 @@ TEST_F(CopyControlTest, KilledConnectionsAreReopenedAndTheChunkRetried) {
   const uint64_t admin = conn_->thread_id();
   std::atomic<int> chunks{0};
   std::atomic<int> killed{0};
-  // Before the 5th chunk, kill every idle session but the test's own: the
-  // worker about to run that chunk, the other worker and the producer.
+  // Before the 5th chunk, kill every client session but the test's own:
+  // the worker about to run that chunk, the other worker and the producer.
+  // Busy ones too: the other worker may be inside its own chunk just then
+  // (killing only idle sessions once found just one).
   sync::Set("copy:before_chunk", [&] {
     if (++chunks != 5) return;
-    Result<db::QueryResult> idle = killer.Query(
-        "SELECT id FROM information_schema.processlist WHERE command = 'Sleep' AND id <> CONNECTION_ID() AND id <> " +
+    Result<db::QueryResult> sessions = killer.Query(
+        "SELECT id FROM information_schema.processlist WHERE command IN ('Sleep', 'Query') AND id <> "
+        "CONNECTION_ID() AND id <> " +
         std::to_string(admin));
-    ASSERT_TRUE(idle.ok()) << idle.status().ToString();
-    for (const db::Row& row : idle->rows) {
+    ASSERT_TRUE(sessions.ok()) << sessions.status().ToString();
+    for (const db::Row& row : sessions->rows) {
       if (killer.Execute("KILL CONNECTION " + row[0].value_or("0")).ok()) ++killed;
     }
   });
