@@ -14,7 +14,9 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <string>
 
 #include "osc/apply/applier.h"
 #include "osc/apply/shadow_writer.h"
@@ -71,35 +73,25 @@ class ApplierPort final : public ChangeApplier {
   void Release() override { applier_.Release(); }
 
   Status WaitForMarker(const std::string& marker, Clock::SteadyTime deadline, std::stop_token stop) override {
-    std::unique_lock lock(mu_);
-    while (true) {
-      if (seen_markers_.count(marker) > 0) return Status::Ok();
-      if (!error_.ok()) return error_;
-      if (finished_) return Status::Aborted("the binlog applier stopped");
-      if (stop.stop_requested()) return Status::Aborted("stopped while waiting for the applier");
-      const auto now = setup_.clock->Now();
-      if (now >= deadline) return Status::Timeout("the binlog applier did not reach marker " + marker + " in time");
-      // Real time bounds the wait; the deadline is on the injected clock, so
-      // wake at least every 10 ms to re-read it.
-      cv_.wait_for(lock, stop, std::min<Clock::Duration>(deadline - now, std::chrono::milliseconds(10)),
-                   [&] { return seen_markers_.count(marker) > 0 || finished_; });
-    }
+    return WaitUntil(
+        [&]() -> std::optional<Status> {
+          if (seen_markers_.count(marker) > 0) return Status::Ok();
+          if (!error_.ok()) return error_;
+          if (finished_) return Status::Aborted("the binlog applier stopped");
+          return std::nullopt;
+        },
+        deadline, stop, "the binlog applier did not reach marker " + marker + " in time");
   }
 
   Status WaitPastRename(Clock::SteadyTime deadline, std::stop_token stop) override {
-    std::unique_lock lock(mu_);
-    while (true) {
-      if (finished_) {
-        if (!error_.ok()) return error_;
-        if (applier_.reached_rename()) return Status::Ok();
-        return Status::Aborted("the binlog applier stopped before it read the cut-over's RENAME");
-      }
-      if (stop.stop_requested()) return Status::Aborted("stopped while waiting for the applier");
-      const auto now = setup_.clock->Now();
-      if (now >= deadline) return Status::Timeout("the binlog applier did not reach the cut-over's RENAME in time");
-      cv_.wait_for(lock, stop, std::min<Clock::Duration>(deadline - now, std::chrono::milliseconds(10)),
-                   [&] { return finished_; });
-    }
+    return WaitUntil(
+        [&]() -> std::optional<Status> {
+          if (!finished_) return std::nullopt;
+          if (!error_.ok()) return error_;
+          if (applier_.reached_rename()) return Status::Ok();
+          return Status::Aborted("the binlog applier stopped before it read the cut-over's RENAME");
+        },
+        deadline, stop, "the binlog applier did not reach the cut-over's RENAME in time");
   }
 
   std::optional<std::chrono::milliseconds> HeartbeatLag(Clock::WallTime now) const override {
@@ -110,6 +102,23 @@ class ApplierPort final : public ChangeApplier {
   }
 
  private:
+  // Waits until `outcome` (called with mu_ held) has a status and returns
+  // it; Aborted on `stop`, Timeout(`late`) once `deadline` passed. Real
+  // time bounds each wait; the deadline is on the injected clock, so the
+  // loop wakes at least every 10 ms to re-read it.
+  template <typename Outcome>
+  Status WaitUntil(Outcome outcome, Clock::SteadyTime deadline, std::stop_token stop, const std::string& late) {
+    std::unique_lock lock(mu_);
+    while (true) {
+      if (std::optional<Status> done = outcome()) return *std::move(done);
+      if (stop.stop_requested()) return Status::Aborted("stopped while waiting for the applier");
+      const auto now = setup_.clock->Now();
+      if (now >= deadline) return Status::Timeout(late);
+      cv_.wait_for(lock, stop, std::min<Clock::Duration>(deadline - now, std::chrono::milliseconds(10)),
+                   [&] { return outcome().has_value(); });
+    }
+  }
+
   static copy::internal::RetryPolicy Policy(const ApplierSetup& s) {
     copy::internal::RetryPolicy p;
     p.reconnect_budget = s.reconnect_budget;
