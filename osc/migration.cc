@@ -822,20 +822,13 @@ Status Migration::Impl::Run(std::stop_token stop) {
   }
   const State failed_in = sm.current();
   (void)sm.TransitionTo(aborted ? State::kAborted : State::kFailed);
-  if (outcome.swap_incomplete) {
-    // The tables are swapped: nothing here may be described as untouched,
-    // and of osc's tables only the changelog is left to drop (the shadow's
-    // name is free now; the old table is kept on purpose). CutOver() wrote
-    // the summary.
-    if (changelog && created_changelog) DropHelpers();
-    outcome.final_state = sm.current();
-    hooks::HookFacts f = Facts();
-    f.failure = s.ToString();
-    (void)FireHook(hooks::HookEvent::kFailure, std::stop_token{}, std::move(f));
-    return s;
-  }
   std::string helpers_text;
-  if (KeepForResume(s, aborted)) {
+  if (outcome.swap_incomplete) {
+    // The tables are swapped: of osc's tables only the changelog is left to
+    // drop (the shadow's name is free now; the old table is kept on
+    // purpose), and CutOver() wrote the summary.
+    DropHelpers();
+  } else if (KeepForResume(s, aborted)) {
     KeepHelpers();
     helpers_text = "; osc's helper tables are kept with a checkpoint (" + std::to_string(Snapshot().rows_copied) +
                    " rows copied): run the same command again to resume, or " + CleanupHint(options) +
@@ -845,10 +838,13 @@ Status Migration::Impl::Run(std::stop_token stop) {
     if (outcome.helpers_dropped) helpers_text = "; osc's helper tables were dropped";
   }
   outcome.final_state = sm.current();
-  const std::string verb = outcome.refused ? "refused by the preflight" : aborted ? "aborted in state " + std::string(ToString(failed_in))
-                                                                                : "failed in state " + std::string(ToString(failed_in));
-  outcome.summary = verb + ": the original table " + db::QuoteQualified(db(), table()) + " is untouched and in use" +
-                    helpers_text + ".";
+  if (!outcome.swap_incomplete) {
+    const std::string verb = outcome.refused ? "refused by the preflight"
+                             : aborted       ? "aborted in state " + std::string(ToString(failed_in))
+                                             : "failed in state " + std::string(ToString(failed_in));
+    outcome.summary = verb + ": the original table " + db::QuoteQualified(db(), table()) + " is untouched and in use" +
+                      helpers_text + ".";
+  }
   // A fresh stop token: the failure hook runs even after Ctrl-C.
   hooks::HookFacts f = Facts();
   f.failure = s.ToString();
