@@ -47,9 +47,8 @@ class Attempt {
   // the attempt failed and the tables are either the original in place
   // (verified), or swapped all the same (swapped(): B's RENAME won a race
   // with the failure; the caller must confirm that swap), or in an
-  // unexpected state (Internal). A failure of the check after a RENAME
-  // that reported success is Internal without an errno, so it is never
-  // retried: the swap most likely happened.
+  // unexpected state (Internal). A RENAME that reported success counts as
+  // a swap even when the tables cannot be inspected afterwards.
   Status Run(std::stop_token stop);
 
   // True when the attempt ended with the tables swapped (also after a
