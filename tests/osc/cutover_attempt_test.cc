@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -72,6 +73,14 @@ class CutoverAttemptTest : public ::testing::Test {
     return fake_.ShowCreate("t") == "CREATE TABLE `t` " + kShadow &&
            fake_.ShowCreate("_t_osc_old") == "CREATE TABLE `_t_osc_old` " + kOriginal &&
            !fake_.HasTable("_t_osc_new");
+  }
+  // A's lock vanishes just as B's RENAME is sent: B renames without waiting.
+  // `also` runs right after, on B's thread.
+  void LoseTheLockJustBeforeTheRename(std::function<void()> also = {}) {
+    fake_.OnStatement("cutover-rename", "RENAME", [this, also](uint64_t) {
+      fake_.KillConnection(*fake_.LastSessionId("cutover-lock"));
+      if (also) also();
+    });
   }
   // Records whether the original was intact each time an attempt rolled back.
   void WatchRollbacks() {
@@ -327,8 +336,7 @@ TEST_F(CutoverAttemptTest, RenameThatRanWithoutWaitingIsNotTrustedAndTheOldTable
   // --ok-to-drop-table.
   options_.ok_to_drop_table = true;
   options_.max_attempts = 3;
-  fake_.OnStatement("cutover-rename", "RENAME",
-                    [this](uint64_t) { fake_.KillConnection(*fake_.LastSessionId("cutover-lock")); });
+  LoseTheLockJustBeforeTheRename();
   Status s = Run();
   EXPECT_EQ(s.code(), Status::Code::kInternal) << s.ToString();
   EXPECT_NE(s.message().find("may be missing"), std::string::npos) << s.ToString();
@@ -346,8 +354,7 @@ TEST_F(CutoverAttemptTest, BinlogCheckClearsASwapTheRenameMadeWithoutWaiting) {
     ++confirmations;
     return Status::Ok();
   };
-  fake_.OnStatement("cutover-rename", "RENAME",
-                    [this](uint64_t) { fake_.KillConnection(*fake_.LastSessionId("cutover-lock")); });
+  LoseTheLockJustBeforeTheRename();
   Status s = Run();
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(confirmations, 1);
@@ -453,8 +460,7 @@ TEST_F(CutoverAttemptTest, ASwapTheServerConfirmedCountsAsSwappedEvenWhenTheTabl
   // cannot be looked at: the RENAME's own OK says they are swapped, so the
   // swap is checked and reported as such, never as "original intact".
   options_.ok_to_drop_table = true;
-  fake_.OnStatement("cutover-rename", "RENAME", [this](uint64_t) {
-    fake_.KillConnection(*fake_.LastSessionId("cutover-lock"));
+  LoseTheLockJustBeforeTheRename([this] {
     fake_.FailStatement("cutover-control", "SHOW CREATE TABLE",
                         Status::ServerError(db::errc::kClientServerLost, "Lost connection"), 3);
   });
