@@ -106,6 +106,7 @@ Status ReadChangelogAge(db::Connection& conn, HelperObservation* o) {
                        conn.QueryScalar("SELECT value FROM " + Qualified(o->database, o->names.changelog) +
                                         " WHERE id = " + std::to_string(static_cast<uint64_t>(cutover::RowId::kState))));
   o->stopped_cleanly = state && state->starts_with(cutover::kStoppedState);
+  o->swap_incomplete = state && state->starts_with(cutover::kSwapIncompleteState);
   return Status::Ok();
 }
 
@@ -205,6 +206,32 @@ Result<CleanupPlan> PlanCleanup(const HelperObservation& o, const CleanupOptions
                                       DropStatement(o.database, o.names.shadow));
   }
   CleanupPlan plan{o.database, o.table, {}};
+  if (o.old_type && o.changelog_type && !o.shadow_type) {
+    // The RENAME moved the shadow in and the original out, but the run did
+    // not get to drop its changelog: it stopped before it confirmed from
+    // the binlog that every change reached the new table, or it found one
+    // missing. Only a person comparing the two tables can tell whether the
+    // old one is the only copy of some change, so both stay, whatever
+    // --ok-to-drop-table says.
+    const std::string old_name = Qualified(o.database, o.names.old);
+    const std::string why =
+        o.swap_incomplete
+            ? "the run that swapped it out found changes that the new table " + Qualified(o.database, o.table) +
+                  " lacks (cut-over incomplete)"
+            : "the run that swapped it out stopped before it confirmed that every change made during the swap "
+              "reached the new table " +
+                  Qualified(o.database, o.table);
+    const std::string drop_both = DropStatement(o.database, o.names.old) + " " +
+                                  DropStatement(o.database, o.names.changelog);
+    plan.steps.push_back({o.names.old, HelperFate::kKeep,
+                          why + ", so it may hold the only copy of some changes; compare the two tables and copy "
+                                "what is missing, then drop it and the changelog by hand: " +
+                              drop_both});
+    plan.steps.push_back({o.names.changelog, HelperFate::kKeep,
+                          "it records that " + old_name + " may hold changes the new table lacks; drop it with " +
+                              old_name + ": " + drop_both});
+    return plan;
+  }
   if (o.shadow_type) plan.steps.push_back({o.names.shadow, HelperFate::kDrop, ""});
   if (o.old_type) {
     if (options.drop_old) {

@@ -16,14 +16,17 @@
 //                 user's table that happens to have the name: refused.
 //                 Refused too while its newest row is younger than
 //                 `active_window` (a live run writes its heartbeat every
-//                 500 ms): that run would fail, or worse, cut over without
-//                 its sentry.
+//                 500 ms): that run would fail.
 //   _<t>_osc_new  dropped only next to an osc changelog, the one proof that
 //                 osc made it. Without one it is refused, naming the DROP
 //                 TABLE statement for the user to run after checking it.
-//   _<t>_osc_old  the original data after a completed swap (or a cut-over's
-//                 sentry): dropped only with `drop_old` (--ok-to-drop-table),
-//                 otherwise kept and reported.
+//   _<t>_osc_old  the original data after a completed swap: dropped only
+//                 with `drop_old` (--ok-to-drop-table), otherwise kept and
+//                 reported. Next to a changelog but no shadow it is the
+//                 original of a swap its run never confirmed (stopped
+//                 between the RENAME and the binlog check, or cut-over
+//                 incomplete): it and the changelog are both kept, even
+//                 with `drop_old`, and the reason gives the DROP statements.
 //   A helper name that is a view or anything but a base table: refused.
 // Idempotent: a second run finds nothing and succeeds.
 //
@@ -83,6 +86,8 @@ struct HelperObservation {
   // The changelog's state row says its run stopped (and kept its tables
   // for a resume): no run is using them, whatever changelog_age says.
   bool stopped_cleanly = false;
+  // The state row says the run's swap was incomplete (exit code 7).
+  bool swap_incomplete = false;
 };
 
 enum class HelperFate : uint8_t {

@@ -671,7 +671,8 @@ Status Migration::Impl::CutOver() {
       outcome.summary = "cut-over incomplete: " + db::QuoteQualified(db(), table()) +
                         " is the migrated table, but changes made to it during the swap may be missing; the " +
                         "original data is kept as " + db::QuoteQualified(db(), helpers().old) +
-                        ": compare the two and copy what is missing before dropping it.";
+                        ": compare the two and copy what is missing, then drop it and osc's changelog " +
+                        db::QuoteQualified(db(), helpers().changelog) + " (osc --cleanup keeps both).";
     }
     return s;
   }
@@ -706,6 +707,15 @@ void Migration::Impl::KeepHelpers() {
   if (!session.ok()) return;
   if (Status w = WriteCheckpoint(**session); !w.ok()) spdlog::warn("final checkpoint not written: {}", w.ToString());
   (void)changelog->WriteState(**session, std::string(cutover::kStoppedState) + " (resumable)");
+}
+
+void Migration::Impl::MarkSwapIncomplete() {
+  auto session = executor->OpenSession("checkpoint");
+  if (!session.ok() || !changelog->WriteState(**session, cutover::kSwapIncompleteState).ok()) {
+    // The changelog is still there, and a changelog next to the old table
+    // without the shadow is what --cleanup keeps both for anyway.
+    spdlog::warn("could not mark {} as the record of an incomplete swap", helpers().changelog);
+  }
 }
 
 // Never touches the original table: only the helper tables this run made.
@@ -824,10 +834,11 @@ Status Migration::Impl::Run(std::stop_token stop) {
   (void)sm.TransitionTo(aborted ? State::kAborted : State::kFailed);
   std::string helpers_text;
   if (outcome.swap_incomplete) {
-    // The tables are swapped: of osc's tables only the changelog is left to
-    // drop (the shadow's name is free now; the old table is kept on
-    // purpose), and CutOver() wrote the summary.
-    DropHelpers();
+    // The tables are swapped (the shadow's name is free now) and the old
+    // table is kept on purpose. The changelog stays too, marked, so that
+    // `osc --cleanup --ok-to-drop-table` in a script cannot drop the only
+    // copy of the missing changes; CutOver() wrote the summary.
+    MarkSwapIncomplete();
   } else if (KeepForResume(s, aborted)) {
     KeepHelpers();
     helpers_text = "; osc's helper tables are kept with a checkpoint (" + std::to_string(Snapshot().rows_copied) +

@@ -65,7 +65,9 @@ struct MigrationOutcome {
   // The cut-over swapped the tables but changes made to the original after
   // osc's drain may be missing from the new table (the binlog showed a
   // change that could not be applied before the RENAME); the old table is
-  // kept. The run fails (Internal) and the summary says what to compare.
+  // kept, and so is osc's changelog, its state kSwapIncompleteState, so
+  // that `osc --cleanup` keeps the old table too. The run fails (Internal)
+  // and the summary says what to compare.
   bool swap_incomplete = false;
   // One paragraph for people: what was done, where the old table is, or
   // why it stopped and what state the server is in.

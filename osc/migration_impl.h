@@ -194,6 +194,8 @@ struct Migration::Impl {
   void StopPipeline();
   void DropHelpers();
   void KeepHelpers();
+  // After an incomplete swap: keeps the changelog, its state saying so.
+  void MarkSwapIncomplete();
   ProgressSnapshot Snapshot() const;
   db::ConnectionOptions SessionOptions() const;
   db::ConnectionOptions CutOverSessionOptions() const;

@@ -81,7 +81,7 @@ Status Attempt::Prepare() {
 }
 
 Status Attempt::Swap(std::stop_token stop) {
-  OSC_RETURN_IF_ERROR(CreateSentryAndLock());
+  OSC_RETURN_IF_ERROR(LockTable());
   OSC_RETURN_IF_ERROR(Drain(stop));
   OSC_RETURN_IF_ERROR(StartRename());
   OSC_RETURN_IF_ERROR(AwaitRenameWaiting(stop));
@@ -99,7 +99,7 @@ Status Attempt::Swap(std::stop_token stop) {
 // the queued DML. The sentry's other job, stopping B if A dies before the
 // shadow is current, is done by ordering instead: B is issued only after the
 // drain, so a RENAME that runs at any later moment swaps in a complete shadow.
-Status Attempt::CreateSentryAndLock() {
+Status Attempt::LockTable() {
   // From here on application queries on t queue behind us: the clock for
   // "how long may they wait" starts now.
   deadline_ = clock_->Now() + plan_.lock_timeout;

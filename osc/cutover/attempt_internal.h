@@ -67,7 +67,7 @@ class Attempt {
   Status Prepare();
   Status OpenSession(std::string_view role, std::unique_ptr<Session>* out);
   Status Swap(std::stop_token stop);
-  Status CreateSentryAndLock();
+  Status LockTable();
   Status Drain(std::stop_token stop);
   Status StartRename();
   Status AwaitRenameWaiting(std::stop_token stop);

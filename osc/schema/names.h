@@ -4,7 +4,7 @@
 // --cleanup and by the leftover check), so they never change:
 //   _<table>_osc_new  the shadow table that becomes the new table
 //   _<table>_osc_log  the changelog (heartbeat, state, checkpoints)
-//   _<table>_osc_old  the sentry during cut-over, then the original data
+//   _<table>_osc_old  the original data after the cut-over's RENAME
 //
 // Thread safety: pure functions.
 #pragma once

@@ -114,13 +114,27 @@ Result<Finding> CheckLeftovers(db::Connection& conn, std::string_view schema, co
     }
   }
   if (found.empty()) return Ok("leftover_tables", "none");
+  auto has = [&found](const std::string& name) { return std::find(found.begin(), found.end(), name) != found.end(); };
+  std::string message = "helper tables of an earlier osc run exist: " + QuotedList(found);
+  std::string drops;
+  for (const std::string& name : found) drops += " DROP TABLE " + db::QuoteQualified(schema, name) + ";";
+  if (has(names.old) && has(names.changelog) && !has(names.shadow)) {
+    // What a run leaves when it stops between its RENAME and the binlog
+    // check that confirms the swap, or finds a change missing (exit code
+    // 7); osc --cleanup keeps both tables then (osc/cleanup.h).
+    message += "; an osc run swapped the tables and has not confirmed that every change made during the swap "
+               "reached the new table (it stopped, or is still checking), so " +
+               db::QuoteIdentifier(names.old) + " may hold changes the table lacks";
+    return Refusal("leftover_tables", message,
+                   "compare " + db::QuoteIdentifier(names.old) + " with the table and copy what is missing, then:" +
+                       drops);
+  }
   // osc --cleanup first: it checks that the tables are osc's and that no
   // run is still writing to them; the statements are for doing it by hand.
   std::string fix = "run osc --cleanup with the same --database and --table; or, if no osc run on this table "
-                    "is still in progress:";
-  for (const std::string& name : found) fix += " DROP TABLE " + db::QuoteQualified(schema, name) + ";";
-  std::string message = "helper tables of an earlier osc run exist: " + QuotedList(found);
-  if (std::find(found.begin(), found.end(), names.old) != found.end()) {
+                    "is still in progress:" +
+                    drops;
+  if (has(names.old)) {
     message += "; " + db::QuoteIdentifier(names.old) +
                " may hold the table's data from before an earlier, completed migration (kept without "
                "--ok-to-drop-table): drop it once that data is no longer needed";

@@ -18,9 +18,11 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/sync_point.h"
 #include "db/connection.h"
+#include "osc/cleanup.h"
 #include "osc/migration.h"
 #include "tests/integration/migration_fixture.h"
 
@@ -130,7 +132,23 @@ TEST_F(CutoverConfirmTest, WithoutMetadataLocksAWriteThatSlipsPastTheRenameFails
   // lacks.
   ASSERT_TRUE(TableExists("_t_osc_old"));
   EXPECT_FALSE(TableExists("_t_osc_new"));
+  // The changelog stays, marked, so that osc --cleanup keeps the old table.
+  ASSERT_TRUE(TableExists("_t_osc_log"));
+  EXPECT_EQ(Rows("SELECT value FROM _t_osc_log WHERE id = 2").rows[0][0], "stopped (swap incomplete)");
   EXPECT_EQ(Rows("SELECT COUNT(*) FROM _t_osc_old WHERE id = 10001").rows[0][0], "1");
+  // A scripted osc --cleanup --ok-to-drop-table right after keeps both.
+  CleanupOptions cleanup;
+  cleanup.database = kDb;
+  cleanup.table = "t";
+  cleanup.drop_old = true;
+  CleanupPlan plan;
+  std::vector<std::string> dropped;
+  ASSERT_TRUE(CleanupHelpers(*conn_, cleanup, &plan, &dropped).ok());
+  EXPECT_TRUE(dropped.empty());
+  EXPECT_TRUE(TableExists("_t_osc_old"));
+  EXPECT_TRUE(TableExists("_t_osc_log"));
+  EXPECT_NE(RenderCleanup(plan, dropped).find("found changes that the new table"), std::string::npos)
+      << RenderCleanup(plan, dropped);
   EXPECT_EQ(Rows("SELECT COUNT(*) FROM t WHERE id = 10001").rows[0][0], "0");
   EXPECT_EQ(Rows("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + std::string(kDb) +
                  "' AND TABLE_NAME = 't' AND COLUMN_NAME = 'note'")

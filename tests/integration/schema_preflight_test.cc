@@ -210,6 +210,22 @@ TEST_F(SchemaPreflightTest, LeftoverHelperTablesAreRefusedWithDropStatements) {
   EXPECT_THAT(f.fix, Not(HasSubstr("_lefty_osc_log")));
 }
 
+TEST_F(SchemaPreflightTest, OldTableNextToAChangelogIsAnUnconfirmedSwapToCompareFirst) {
+  // What a run leaves when it stops between its RENAME and the binlog
+  // check: the shadow's name is free, the old table and changelog remain.
+  Create("swapped", "(id INT PRIMARY KEY)");
+  Exec(std::string("DROP TABLE IF EXISTS ") + kDb + "._swapped_osc_new");
+  Create("_swapped_osc_log", "(id INT PRIMARY KEY)");
+  Create("_swapped_osc_old", "(id INT PRIMARY KEY)");
+  const Finding f = Expect(Run("swapped", "ADD COLUMN x INT"), "leftover_tables", Severity::kFatal);
+  EXPECT_THAT(f.message, HasSubstr("has not confirmed that every change made during the swap"));
+  EXPECT_THAT(f.message, HasSubstr("`_swapped_osc_old` may hold changes the table lacks"));
+  EXPECT_THAT(f.fix, HasSubstr("compare `_swapped_osc_old`"));
+  EXPECT_THAT(f.fix, Not(HasSubstr("--cleanup")));
+  EXPECT_THAT(f.fix, HasSubstr("DROP TABLE `osc_schema_preflight`.`_swapped_osc_log`; DROP TABLE "
+                               "`osc_schema_preflight`.`_swapped_osc_old`;"));
+}
+
 TEST_F(SchemaPreflightTest, DiskSpaceIsRefusedWhenShortAndAWarningWhenRemote) {
   Create("disk", "(id INT PRIMARY KEY, pad CHAR(200))");
   env_.disk_space = [](const std::string&) { return DiskSpace{1000, 7}; };

@@ -122,6 +122,42 @@ TEST(PlanCleanupTest, OldTableIsDroppedWithOkToDrop) {
             "dropped: `d`.`_t_osc_new`\ndropped: `d`.`_t_osc_old`\ndropped: `d`.`_t_osc_log`\n");
 }
 
+// A run that stopped after its RENAME and before its binlog check (or
+// that found a change missing) leaves the old table and the changelog but
+// no shadow: the old table may be the only copy of some changes.
+TEST(PlanCleanupTest, UnconfirmedSwapKeepsOldTableAndChangelogEvenWithOkToDrop) {
+  HelperObservation o = KilledRun();
+  o.shadow_type.reset();
+  o.old_type = "BASE TABLE";
+  o.stopped_cleanly = true;
+  CleanupOptions options;
+  options.drop_old = true;
+  Result<CleanupPlan> plan = PlanCleanup(o, options);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_TRUE(Dropped(*plan).empty());
+  ASSERT_EQ(plan->steps.size(), 2u);
+  EXPECT_EQ(plan->steps[0].table, "_t_osc_old");
+  EXPECT_EQ(plan->steps[0].fate, HelperFate::kKeep);
+  EXPECT_THAT(plan->steps[0].reason, HasSubstr("stopped before it confirmed"));
+  EXPECT_THAT(plan->steps[0].reason, HasSubstr("DROP TABLE `d`.`_t_osc_old`; DROP TABLE `d`.`_t_osc_log`;"));
+  EXPECT_EQ(plan->steps[1].table, "_t_osc_log");
+  EXPECT_EQ(plan->steps[1].fate, HelperFate::kKeep);
+  EXPECT_EQ(RenderCleanup(*plan, {}).rfind("kept:    `d`.`_t_osc_old`", 0), 0u);
+
+  // The state row of a run that found a change missing says so.
+  o.swap_incomplete = true;
+  plan = PlanCleanup(o, options);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_TRUE(Dropped(*plan).empty());
+  EXPECT_THAT(plan->steps[0].reason, HasSubstr("found changes that the new table `d`.`t` lacks"));
+
+  // With the shadow still there the RENAME never ran: the usual rules.
+  o.shadow_type = "BASE TABLE";
+  plan = PlanCleanup(o, options);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(Dropped(*plan), (std::vector<std::string>{"_t_osc_new", "_t_osc_old", "_t_osc_log"}));
+}
+
 TEST(PlanCleanupTest, LookAlikeChangelogRefusesEverything) {
   HelperObservation o = KilledRun();
   o.changelog_columns = {{"id", "int", "int(11)"}, {"msg", "text", "text"}};
