@@ -155,7 +155,8 @@ Status Migration::Impl::DetectResume() {
     return Status::Ok();
   }
   std::string why_not;
-  Result<ResumeState> state = ReadResumable(&why_not);
+  bool compare_first = false;
+  Result<ResumeState> state = ReadResumable(&why_not, &compare_first);
   if (!state.ok() && why_not.empty()) return state.status();  // the server could not be asked
   if (!state.ok() && start_over) {
     it->severity = Severity::kOk;
@@ -167,6 +168,12 @@ Status Migration::Impl::DetectResume() {
     }
     spdlog::warn("dropped {} and {} of an earlier run that stopped before its first checkpoint", helpers().shadow,
                  helpers().changelog);
+    return Status::Ok();
+  }
+  if (!state.ok() && compare_first) {
+    // An unconfirmed swap: the fix stays the preflight's (compare, then
+    // drop by hand); --cleanup would keep these tables anyway.
+    it->message += "; " + why_not;
     return Status::Ok();
   }
   if (!state.ok()) {
@@ -188,7 +195,7 @@ Status Migration::Impl::DetectResume() {
 // The checkpoint of the leftover helper tables, if this run may continue
 // from it. A reason in `why_not` (and an error) when it may not; an error
 // with `why_not` empty when the server could not be asked.
-Result<ResumeState> Migration::Impl::ReadResumable(std::string* why_not) {
+Result<ResumeState> Migration::Impl::ReadResumable(std::string* why_not, bool* compare_first) {
   auto fail = [&](std::string why) -> Result<ResumeState> {
     *why_not = std::move(why);
     return Status::FailedPrecondition(*why_not);
@@ -201,6 +208,11 @@ Result<ResumeState> Migration::Impl::ReadResumable(std::string* why_not) {
     return std::any_of(tables.rows.begin(), tables.rows.end(),
                        [&](const db::Row& row) { return !row.empty() && row[0] == name; });
   };
+  if (exists(h.old) && exists(h.changelog) && !exists(h.shadow)) {
+    // The preflight's finding already says what to compare and drop.
+    *compare_first = true;
+    return fail("an earlier run already swapped the tables, so there is nothing to continue");
+  }
   if (exists(h.old)) {
     return fail(db::QuoteIdentifier(h.old) + " exists: an earlier run already swapped the tables (or its old data "
                 "was kept), so there is nothing to continue");

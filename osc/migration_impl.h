@@ -139,7 +139,9 @@ struct Migration::Impl {
   Status EnsureControl();
   Status DetectResume();
   Status DropInitially();
-  Result<ResumeState> ReadResumable(std::string* why_not);
+  // `compare_first`: the leftovers are an unconfirmed swap's (old table and
+  // changelog, no shadow).
+  Result<ResumeState> ReadResumable(std::string* why_not, bool* compare_first);
   Status WriteCheckpoint(cutover::Session& session);
   void StartCheckpointing();
   void StopCheckpointing();

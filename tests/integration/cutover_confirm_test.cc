@@ -149,6 +149,17 @@ TEST_F(CutoverConfirmTest, WithoutMetadataLocksAWriteThatSlipsPastTheRenameFails
   EXPECT_TRUE(TableExists("_t_osc_log"));
   EXPECT_NE(RenderCleanup(plan, dropped).find("found changes that the new table"), std::string::npos)
       << RenderCleanup(plan, dropped);
+  // So does a new run: it is refused with the tables to compare.
+  Migration again(BaseOptions("t", "ADD COLUMN other INT NULL"));
+  EXPECT_EQ(again.Run({}).code(), Status::Code::kFailedPrecondition);
+  ASSERT_NE(again.preflight(), nullptr);
+  const schema::Finding* f = again.preflight()->Find("leftover_tables");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->message.find("may hold changes the table lacks"), std::string::npos) << f->message;
+  EXPECT_NE(f->message.find("nothing to continue"), std::string::npos) << f->message;
+  EXPECT_NE(f->fix.find("compare `_t_osc_old`"), std::string::npos) << f->fix;
+  EXPECT_TRUE(TableExists("_t_osc_old"));
+  EXPECT_TRUE(TableExists("_t_osc_log"));
   EXPECT_EQ(Rows("SELECT COUNT(*) FROM t WHERE id = 10001").rows[0][0], "0");
   EXPECT_EQ(Rows("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + std::string(kDb) +
                  "' AND TABLE_NAME = 't' AND COLUMN_NAME = 'note'")
