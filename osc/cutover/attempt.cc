@@ -57,6 +57,11 @@ Status Attempt::Prepare() {
   OSC_RETURN_IF_ERROR(OpenSession("cutover-control", &control_session_));
   OSC_RETURN_IF_ERROR(OpenSession("cutover-lock", &lock_session_));
   OSC_RETURN_IF_ERROR(OpenSession("cutover-rename", &rename_session_));
+  OSC_RETURN_IF_ERROR(OpenSession("cutover-probe", &probe_session_));
+  // No waiting: after the drain osc's applier has nothing left to write
+  // to the shadow, so any lock on it is another session's. MySQL raises 0
+  // to its minimum, 1 s (with a warning).
+  OSC_RETURN_IF_ERROR(probe_session_->Execute("SET SESSION lock_wait_timeout = 0"));
   Session& c = *control_session_;
   OSC_ASSIGN_OR_RETURN(auto original, ShowCreateTable(c, plan_.database, plan_.table));
   OSC_ASSIGN_OR_RETURN(auto shadow, ShowCreateTable(c, plan_.database, plan_.names.shadow));
@@ -83,6 +88,7 @@ Status Attempt::Prepare() {
 Status Attempt::Swap(std::stop_token stop) {
   OSC_RETURN_IF_ERROR(LockTable());
   OSC_RETURN_IF_ERROR(Drain(stop));
+  OSC_RETURN_IF_ERROR(ProbeShadow());
   OSC_RETURN_IF_ERROR(StartRename());
   OSC_RETURN_IF_ERROR(AwaitRenameWaiting(stop));
   return Release();
@@ -122,6 +128,36 @@ Status Attempt::Drain(std::stop_token stop) {
     return s.WithContext("waiting for the applier to apply marker " + marker + " under the lock");
   if (stop.stop_requested()) return Status::Aborted("stop requested during the cut-over");
   OSC_SYNC_POINT("cutover:marker_applied");
+  return Status::Ok();
+}
+
+// RENAME takes its metadata locks in name order, and the shadow's name
+// sorts before most table names: while another session holds the shadow
+// (an open transaction that read it, a dump's snapshot, a DBA's query), B
+// waits for the shadow, not for t, and looks the same in the processlist.
+// Where performance_schema shows B's locks, AwaitRenameWaiting then keeps t
+// locked until the lock timeout; without it nothing tells the two waits
+// apart, and unlocking t would let writes reach the old table (caught only
+// afterwards, from the binlog: cut-over incomplete). So just before B asks,
+// a session of ours takes and drops the shadow's lock without waiting: a
+// holder ends the attempt at once, t is unlocked and the original stays in
+// place. A holder arriving between this and B's request is left to those
+// two checks.
+Status Attempt::ProbeShadow() {
+  const std::string shadow = db::QuoteQualified(plan_.database, plan_.names.shadow);
+  Status locked = probe_session_->Execute("LOCK TABLES " + shadow + " WRITE");
+  if (!locked.ok()) {
+    if (locked.IsServerError() && locked.server_errno() == db::errc::kLockWaitTimeout) {
+      return Status::Timeout("another session holds a metadata lock on " + shadow +
+                             " (an open transaction that read it, a dump, a DBA's query), so the RENAME would wait "
+                             "for it instead of queuing on " +
+                             db::QuoteQualified(plan_.database, plan_.table));
+    }
+    return locked.WithContext("LOCK TABLES " + shadow + " (checking that the RENAME can take it)");
+  }
+  // Our own lock left on the shadow would be the very wait this avoids.
+  OSC_RETURN_IF_ERROR(probe_session_->Execute("UNLOCK TABLES").WithContext("UNLOCK TABLES on " + shadow));
+  OSC_SYNC_POINT("cutover:shadow_probed");
   return Status::Ok();
 }
 

@@ -69,6 +69,10 @@ class Attempt {
   Status Swap(std::stop_token stop);
   Status LockTable();
   Status Drain(std::stop_token stop);
+  // Takes and drops the shadow's lock from a session of ours without
+  // waiting (MariaDB; up to 1 s on MySQL), so that B does not start while
+  // another session holds it. Timeout when one does.
+  Status ProbeShadow();
   Status StartRename();
   Status AwaitRenameWaiting(std::stop_token stop);
   // With check_rename_target: true when B has a PENDING metadata lock on
@@ -103,6 +107,7 @@ class Attempt {
   std::future<Status> rename_;
   std::unique_ptr<Session> lock_session_;     // A
   std::unique_ptr<Session> control_session_;  // C
+  std::unique_ptr<Session> probe_session_;    // ProbeShadow's, lock_wait_timeout 0
 
   std::string original_definition_;  // SHOW CREATE TABLE t, before the attempt
   std::string shadow_definition_;    // SHOW CREATE TABLE _t_osc_new

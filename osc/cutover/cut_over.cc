@@ -141,8 +141,9 @@ void CutOver::ListBlockers(AttemptRecord* record) {
     spdlog::warn(
         "cut-over: metadata locks cannot be inspected ({}); sessions holding a lock on {} while "
         "idle can only be guessed from long transactions, and a RENAME waiting for the shadow "
-        "cannot be told from one waiting for the table (a write slipping through is caught "
-        "from the binlog after the swap)",
+        "cannot be told from one waiting for the table: osc checks that nobody holds the shadow "
+        "just before the RENAME, and a session taking it in that moment is caught from the "
+        "binlog after the swap",
         found->metadata_locks_note, db::QuoteQualified(database_, table_));
     mdl_note_logged_ = true;
   }

@@ -3,10 +3,13 @@
 // missing (engine rule 8; SERVER-FACTS "Cut-over").
 //
 // One attempt (session A locks, session B renames, session C writes the
-// marker and looks around):
+// marker and looks around, session P checks the shadow's lock):
 //   A  LOCK TABLES t WRITE                        lock_wait_timeout = lock_timeout
 //   C  write a marker row to the changelog; wait until the applier has
 //      applied it (so every change made to t before the lock is in the shadow)
+//   P  LOCK TABLES _t_osc_new WRITE; UNLOCK TABLES    lock_wait_timeout = 0
+//      (1 s on MySQL): no other session holds the shadow, which B locks
+//      before t (name order) and would otherwise wait for instead of t
 //   A  SELECT 1: A still answers, so its lock held throughout the drain
 //   B  RENAME TABLE t TO _t_osc_old, _t_osc_new TO t     (in its own thread;
 //      it queues on t's metadata lock, ahead of the application's queries)
@@ -22,8 +25,8 @@
 // RENAME). B is only issued after the drain and after A proved it still
 // holds the lock. What makes the swap complete is B being queued on t
 // before t is unlocked; where that is not certain (A died before B was
-// seen waiting, B's RENAME ran without waiting, the processlist showed B
-// waiting for a lock on another table of the RENAME), a write may have
+// seen waiting, B's RENAME ran without waiting, a session took the shadow
+// between P's check and B's request), a write may have
 // reached the old table after the drain. So every swap, expected or not,
 // is confirmed from the binlog (CutOverContext::confirm_swap) before the
 // old table may be dropped.
@@ -48,7 +51,8 @@
 // (SessionsToForceKill) and log that it did.
 //
 // Sync points, in order: cutover:attempt_start, cutover:locked,
-// cutover:marker_written, cutover:marker_applied, cutover:before_rename (on
+// cutover:marker_written, cutover:marker_applied, cutover:shadow_probed,
+// cutover:before_rename (on
 // B's thread), cutover:rename_waiting, cutover:unlocked, cutover:renamed;
 // cutover:rolled_back after a failed attempt left the original in place.
 //

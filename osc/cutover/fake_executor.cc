@@ -122,11 +122,15 @@ void FakeExecutor::KillConnection(uint64_t id) {
   cv_.notify_all();
 }
 
-void FakeExecutor::ReleaseLockLocked(uint64_t id) {
-  if (lock_holder_ == id) {
-    lock_holder_.reset();
-    locked_tables_.clear();
+bool FakeExecutor::LockedByOther(uint64_t id, const std::string& table) const {
+  for (const auto& [holder, names] : locks_) {
+    if (holder != id && std::find(names.begin(), names.end(), table) != names.end()) return true;
   }
+  return false;
+}
+
+void FakeExecutor::ReleaseLockLocked(uint64_t id) {
+  locks_.erase(id);
 }
 
 FakeExecutor::~FakeExecutor() {
@@ -379,23 +383,27 @@ Result<db::QueryResult> FakeExecutor::Interpret(std::unique_lock<std::mutex>& lo
     const std::string name = TakeTableName(rest);
     if (!tables_.erase(name) && !if_exists)
       return Error(db::errc::kBadTable, "Unknown table '" + name + "'");
-    std::erase(locked_tables_, name);
+    for (auto& [holder, names] : locks_) std::erase(names, name);
     cv_.notify_all();
     return db::QueryResult{};
   }
   if (TakeWord(rest, "LOCK TABLES")) {
-    if (lock_holder_ && *lock_holder_ != id)
-      return Error(db::errc::kLockWaitTimeout, "Lock wait timeout exceeded");
-    locked_tables_.clear();
+    std::vector<std::string> names;
     while (!rest.empty()) {
       const size_t before = rest.size();
-      locked_tables_.push_back(TakeTableName(rest));
+      names.push_back(TakeTableName(rest));
       TakeWord(rest, "WRITE");
       TakeWord(rest, ",");
       if (rest.size() == before)
         return Status::Internal("fake executor: cannot parse " + std::string(sql));
     }
-    lock_holder_ = id;
+    // LOCK TABLES first releases the session's own locks, as on a server.
+    locks_.erase(id);
+    cv_.notify_all();
+    for (const std::string& name : names) {
+      if (LockedByOther(id, name)) return Error(db::errc::kLockWaitTimeout, "Lock wait timeout exceeded");
+    }
+    locks_[id] = std::move(names);
     return db::QueryResult{};
   }
   if (TakeWord(rest, "UNLOCK TABLES")) {
@@ -423,13 +431,8 @@ Result<db::QueryResult> FakeExecutor::Rename(std::unique_lock<std::mutex>& lock,
     pairs.emplace_back(std::move(from), std::move(to));
   }
   const auto blocked = [&] {
-    if (!lock_holder_ || *lock_holder_ == id) return false;
-    return std::any_of(pairs.begin(), pairs.end(), [&](const auto& p) {
-      return std::find(locked_tables_.begin(), locked_tables_.end(), p.first) !=
-                 locked_tables_.end() ||
-             std::find(locked_tables_.begin(), locked_tables_.end(), p.second) !=
-                 locked_tables_.end();
-    });
+    return std::any_of(pairs.begin(), pairs.end(),
+                       [&](const auto& p) { return LockedByOther(id, p.first) || LockedByOther(id, p.second); });
   };
   SessionState& s = sessions_[id];
   s.waiting = true;

@@ -2,9 +2,10 @@
 // so every test target can use them; nothing in production refers to them).
 //
 // FakeExecutor models just enough of a server to run the cut-over
-// protocol against it: a set of tables (name -> definition), one LOCK
-// TABLES holder, a RENAME that waits (really blocks its thread) while
-// another session holds the lock on a table it names, KILL QUERY / KILL
+// protocol against it: a set of tables (name -> definition), LOCK TABLES
+// per session (a table locked by another session fails at once with 1205),
+// a RENAME that waits (really blocks its thread) while another session
+// holds the lock on a table it names, KILL QUERY / KILL
 // CONNECTION, and a processlist that shows the waiting RENAME as
 // "Waiting for table metadata lock". Closing or killing a session releases
 // its lock, as on a server. Database qualifiers in statements are ignored.
@@ -129,12 +130,13 @@ class FakeExecutor final : public Executor {
   void Close(uint64_t id);
   bool IsDead(uint64_t id) const;
   void ReleaseLockLocked(uint64_t id);
+  bool LockedByOther(uint64_t id, const std::string& table) const;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, std::string> tables_;
-  std::optional<uint64_t> lock_holder_;
-  std::vector<std::string> locked_tables_;
+  // LOCK TABLES of each session that holds some: session id -> tables.
+  std::map<uint64_t, std::vector<std::string>> locks_;
   std::map<uint64_t, SessionState> sessions_;
   uint64_t next_id_ = 100;
   std::vector<Failure> failures_;

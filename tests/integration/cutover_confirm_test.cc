@@ -66,7 +66,9 @@ TEST_F(CutoverConfirmTest, WithMetadataLocksARenameWaitingForTheShadowIsNotUnloc
   ASSERT_TRUE(reader.Execute("USE " + std::string(kDb)).ok());
   int attempts = 0;
   bool reader_holds_shadow = false;
-  sync::Set("cutover:marker_applied", [&] {
+  // Right after osc checked that nobody holds the shadow (so that check
+  // passes), just before B is sent.
+  sync::Set("cutover:shadow_probed", [&] {
     if (++attempts == 1) {
       reader_holds_shadow = reader.Execute("START TRANSACTION").ok() &&
                             reader.Execute("SELECT COUNT(*) FROM _t_osc_new").ok();
@@ -104,9 +106,10 @@ TEST_F(CutoverConfirmTest, WithoutMetadataLocksAWriteThatSlipsPastTheRenameFails
   ASSERT_TRUE(writer.Execute("USE " + std::string(kDb)).ok());
   bool reader_holds_shadow = false;
   Status late_write = Status::Internal("not run");
-  // After the drain, before B is issued: the reader takes a shared
-  // metadata lock on the shadow and keeps it (an open transaction).
-  sync::Set("cutover:marker_applied", [&] {
+  // After the drain and osc's check that nobody holds the shadow, before B
+  // is issued: the reader takes a shared metadata lock on the shadow and
+  // keeps it (an open transaction).
+  sync::Set("cutover:shadow_probed", [&] {
     reader_holds_shadow = reader.Execute("START TRANSACTION").ok() &&
                           reader.Execute("SELECT COUNT(*) FROM _t_osc_new").ok();
   });
@@ -165,6 +168,52 @@ TEST_F(CutoverConfirmTest, WithoutMetadataLocksAWriteThatSlipsPastTheRenameFails
                  "' AND TABLE_NAME = 't' AND COLUMN_NAME = 'note'")
                 .rows[0][0],
             "1");
+}
+
+TEST_F(CutoverConfirmTest, WithoutMetadataLocksAShadowHeldBeforeTheRenameEndsTheAttemptAndNoWriteIsLost) {
+  // The usual shape of the hazard: a session (a dump's snapshot, a DBA's
+  // open transaction) has read the shadow and holds its lock when the
+  // cut-over begins. Without performance_schema osc cannot see where B
+  // would wait, so it checks the shadow's lock itself before sending B: the
+  // attempt ends with t unlocked, a write made meanwhile lands in t, and the
+  // next attempt (the reader gone) swaps with that write applied.
+  SetMdlInstrument(false);
+  MakeTable();
+  db::Connection reader = Open();
+  db::Connection writer = Open();
+  ASSERT_TRUE(reader.Execute("USE " + std::string(kDb)).ok());
+  ASSERT_TRUE(writer.Execute("USE " + std::string(kDb)).ok());
+  int attempts = 0;
+  bool reader_holds_shadow = false;
+  Status write = Status::Internal("not run");
+  sync::Set("cutover:attempt_start", [&] {
+    ++attempts;
+    if (attempts == 1) {
+      reader_holds_shadow = reader.Execute("START TRANSACTION").ok() &&
+                            reader.Execute("SELECT COUNT(*) FROM _t_osc_new").ok();
+    } else if (attempts == 2) {
+      write = writer.Execute("INSERT INTO t VALUES (10002, 2)");
+      (void)reader.Execute("COMMIT");
+    }
+  });
+  bool renamed_in_first_attempt = false;
+  sync::Set("cutover:before_rename", [&] { renamed_in_first_attempt = renamed_in_first_attempt || attempts == 1; });
+  MigrationOptions o = BaseOptions("t", "ADD COLUMN note INT NULL");
+  o.cut_over.max_attempts = 2;
+  o.cut_over.ok_to_drop_table = true;
+  Migration m(o);
+  const Status s = m.Run({});
+  sync::ClearAll();
+
+  ASSERT_TRUE(reader_holds_shadow);
+  ASSERT_TRUE(write.ok()) << write.ToString();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(attempts, 2);
+  EXPECT_FALSE(renamed_in_first_attempt) << "the RENAME was sent while another session held the shadow";
+  EXPECT_FALSE(m.outcome().swap_incomplete);
+  EXPECT_FALSE(TableExists("_t_osc_old"));
+  EXPECT_EQ(Rows("SELECT COUNT(*) FROM t WHERE id = 10002 AND note IS NULL").rows[0][0], "1");
+  EXPECT_EQ(Rows("SELECT COUNT(*) FROM t").rows[0][0], "501");
 }
 
 TEST_F(CutoverConfirmTest, AnOrdinarySwapIsConfirmedAndTheOldTableDropped) {

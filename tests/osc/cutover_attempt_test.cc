@@ -106,7 +106,7 @@ TEST_F(CutoverAttemptTest, SwapsWithTheTwoSessionProtocolInOrder) {
   std::mutex mu;
   std::vector<std::string> points;
   for (const char* name : {"cutover:attempt_start", "cutover:locked", "cutover:marker_written",
-                           "cutover:marker_applied", "cutover:before_rename",
+                           "cutover:marker_applied", "cutover:shadow_probed", "cutover:before_rename",
                            "cutover:rename_waiting", "cutover:unlocked", "cutover:renamed"}) {
     sync::Set(name, [&mu, &points, name] {
       std::lock_guard lock(mu);
@@ -119,8 +119,8 @@ TEST_F(CutoverAttemptTest, SwapsWithTheTwoSessionProtocolInOrder) {
   EXPECT_TRUE(Swapped());
   EXPECT_EQ(points, (std::vector<std::string>{"cutover:attempt_start", "cutover:locked",
                                               "cutover:marker_written", "cutover:marker_applied",
-                                              "cutover:before_rename", "cutover:rename_waiting",
-                                              "cutover:unlocked", "cutover:renamed"}));
+                                              "cutover:shadow_probed", "cutover:before_rename",
+                                              "cutover:rename_waiting", "cutover:unlocked", "cutover:renamed"}));
 
   // Only t is locked: no sentry, so B's RENAME queues on t itself (see
   // attempt.cc for the race a locked sentry causes).
@@ -135,6 +135,13 @@ TEST_F(CutoverAttemptTest, SwapsWithTheTwoSessionProtocolInOrder) {
   EXPECT_EQ(b[0], "SET SESSION lock_wait_timeout = 60");
   EXPECT_EQ(b[2],
             "RENAME TABLE `shop`.`t` TO `shop`.`_t_osc_old`, `shop`.`_t_osc_new` TO `shop`.`t`");
+  // Between the drain and B, the shadow's lock is taken and dropped
+  // without waiting: nobody else holds it when B is sent.
+  const auto probe = fake_.Statements("cutover-probe");
+  ASSERT_EQ(probe.size(), 5u);
+  EXPECT_EQ(probe[2], "SET SESSION lock_wait_timeout = 0");
+  EXPECT_EQ(probe[3], "LOCK TABLES `shop`.`_t_osc_new` WRITE");
+  EXPECT_EQ(probe[4], "UNLOCK TABLES");
 
   // The applier was asked for the marker the control session wrote, with
   // a deadline lock_timeout after LOCK TABLES was sent (no time passed
@@ -442,6 +449,36 @@ TEST_F(CutoverAttemptTest, RenameThatNeverQueuesOnTheTableTimesOutAndIsEnded) {
   const auto kills = fake_.Kills();
   ASSERT_EQ(kills.size(), 1u);
   EXPECT_EQ(kills[0].second, KillScope::kConnection);
+}
+
+TEST_F(CutoverAttemptTest, AnotherSessionHoldingTheShadowEndsTheAttemptBeforeTheRename) {
+  // B would wait for the shadow, not for t, and without performance_schema
+  // look just like a RENAME queued on t: unlocking t then lets writes reach
+  // the old table. The probe finds the holder first; the attempt ends with
+  // no RENAME sent, and the next one swaps once the holder is gone.
+  BlockerReport unusable;
+  unusable.metadata_locks_usable = false;
+  fake_.SetBlockerReports({unusable});
+  options_.max_attempts = 2;
+  WatchRollbacks();
+  auto other = fake_.OpenSession("dba");
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Execute("LOCK TABLES `_t_osc_new` WRITE").ok());
+  sync::Set("cutover:attempt_start", [&] {
+    if (cut_ && cut_->report().attempts.size() == 2) (void)(*other)->Execute("UNLOCK TABLES");
+  });
+  Status s = Run();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  const auto& attempts = cut_->report().attempts;
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_TRUE(attempts[0].status.IsTimeout()) << attempts[0].status.ToString();
+  EXPECT_NE(attempts[0].status.message().find("another session holds a metadata lock on `shop`.`_t_osc_new`"),
+            std::string::npos)
+      << attempts[0].status.ToString();
+  EXPECT_EQ(intact_at_rollback_, std::vector<bool>{true});
+  EXPECT_EQ(Count(fake_.Statements("cutover-rename"), "RENAME"), 1u);  // only the second attempt's
+  EXPECT_EQ(Count(fake_.Statements("cutover-lock"), "UNLOCK TABLES"), 2u);
+  EXPECT_TRUE(Swapped());
 }
 
 TEST_F(CutoverAttemptTest, WithoutMetadataLocksTheProcesslistStateDecides) {
