@@ -208,9 +208,9 @@ Result<CleanupPlan> PlanCleanup(const HelperObservation& o, const CleanupOptions
   CleanupPlan plan{o.database, o.table, {}};
   if (o.old_type && o.changelog_type && !o.shadow_type) {
     // The RENAME moved the shadow in and the original out, but the run did
-    // not get to drop its changelog: it stopped before it confirmed from
-    // the binlog that every change reached the new table, or it found one
-    // missing. Only a person comparing the two tables can tell whether the
+    // not drop its changelog: it stopped before it confirmed from the
+    // binlog that every change reached the new table, its check did not
+    // finish, or it found a change missing. Only a person comparing the two tables can tell whether the
     // old one is the only copy of some change, so both stay, whatever
     // --ok-to-drop-table says.
     const std::string old_name = Qualified(o.database, o.names.old);
@@ -218,9 +218,9 @@ Result<CleanupPlan> PlanCleanup(const HelperObservation& o, const CleanupOptions
         o.swap_incomplete
             ? "the run that swapped it out found changes that the new table " + Qualified(o.database, o.table) +
                   " lacks (cut-over incomplete)"
-            : "the run that swapped it out stopped before it confirmed that every change made during the swap "
-              "reached the new table " +
-                  Qualified(o.database, o.table);
+            : "the run that swapped it out did not confirm that every change made during the swap reached the "
+              "new table " +
+                  Qualified(o.database, o.table) + " (it stopped first, or its binlog check did not finish)";
     const std::string drop_both = DropStatement(o.database, o.names.old) + " " +
                                   DropStatement(o.database, o.names.changelog);
     plan.steps.push_back({o.names.old, HelperFate::kKeep,

@@ -24,8 +24,9 @@
 //                 with `drop_old` (--ok-to-drop-table), otherwise kept and
 //                 reported. Next to a changelog but no shadow it is the
 //                 original of a swap its run never confirmed (stopped
-//                 between the RENAME and the binlog check, or cut-over
-//                 incomplete): it and the changelog are both kept, even
+//                 between the RENAME and the binlog check, the check did
+//                 not finish, or cut-over incomplete): it and the
+//                 changelog are both kept, even
 //                 with `drop_old`, and the reason gives the DROP statements.
 //   A helper name that is a view or anything but a base table: refused.
 // Idempotent: a second run finds nothing and succeeds.

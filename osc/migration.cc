@@ -693,8 +693,10 @@ Status Migration::Impl::CutOver() {
                     (co.report().old_table_dropped ? std::string("dropped")
                                                    : "kept as " + db::QuoteQualified(db(), helpers().old));
   if (co.report().swap_unconfirmed) {
+    outcome.swap_unconfirmed = true;
     outcome.summary += " (osc could not confirm from the binlog that the swap missed no change: compare before "
-                       "dropping it)";
+                       "dropping it and osc's changelog " +
+                       db::QuoteQualified(db(), helpers().changelog) + ", which osc --cleanup keeps too)";
   }
   return Status::Ok();
 }
@@ -721,12 +723,12 @@ void Migration::Impl::KeepHelpers() {
   (void)changelog->WriteState(**session, std::string(cutover::kStoppedState) + " (resumable)");
 }
 
-void Migration::Impl::MarkSwapIncomplete() {
+void Migration::Impl::MarkSwap(std::string_view state) {
   auto session = executor->OpenSession("checkpoint");
-  if (!session.ok() || !changelog->WriteState(**session, cutover::kSwapIncompleteState).ok()) {
+  if (!session.ok() || !changelog->WriteState(**session, state).ok()) {
     // The changelog is still there, and a changelog next to the old table
     // without the shadow is what --cleanup keeps both for anyway.
-    spdlog::warn("could not mark {} as the record of an incomplete swap", helpers().changelog);
+    spdlog::warn("could not write '{}' to {}", state, helpers().changelog);
   }
 }
 
@@ -816,7 +818,11 @@ Status Migration::Impl::Run(std::stop_token stop) {
   progress_thread.request_stop();
   progress_thread.join();
   if (s.ok()) {
-    if (changelog && created_changelog) DropHelpers();  // only the changelog is left by now
+    if (outcome.swap_unconfirmed) {
+      MarkSwap(cutover::kSwapUnconfirmedState);
+    } else if (changelog && created_changelog) {
+      DropHelpers();  // only the changelog is left by now
+    }
     if (hooks.on_progress) {
       // The last line: nothing left, and the copy's average rate.
       ProgressSnapshot last = Snapshot();
@@ -850,7 +856,7 @@ Status Migration::Impl::Run(std::stop_token stop) {
     // table is kept on purpose. The changelog stays too, marked, so that
     // `osc --cleanup --ok-to-drop-table` in a script cannot drop the only
     // copy of the missing changes; CutOver() wrote the summary.
-    MarkSwapIncomplete();
+    MarkSwap(cutover::kSwapIncompleteState);
   } else if (KeepForResume(s, aborted)) {
     KeepHelpers();
     helpers_text = "; osc's helper tables are kept with a checkpoint (" + std::to_string(Snapshot().rows_copied) +

@@ -69,6 +69,12 @@ struct MigrationOutcome {
   // that `osc --cleanup` keeps the old table too. The run fails (Internal)
   // and the summary says what to compare.
   bool swap_incomplete = false;
+  // The swap happened and the run succeeded, but the binlog check did not
+  // finish (it timed out or was stopped): nothing says a change is missing,
+  // nothing proves it is not. The old table is kept, and so is osc's
+  // changelog, its state kSwapUnconfirmedState, so that `osc --cleanup`
+  // keeps the old table too.
+  bool swap_unconfirmed = false;
   // One paragraph for people: what was done, where the old table is, or
   // why it stopped and what state the server is in.
   std::string summary;

@@ -196,8 +196,9 @@ struct Migration::Impl {
   void StopPipeline();
   void DropHelpers();
   void KeepHelpers();
-  // After an incomplete swap: keeps the changelog, its state saying so.
-  void MarkSwapIncomplete();
+  // After a swap that is incomplete or unconfirmed: keeps the changelog,
+  // its state (cutover::kSwap*State) saying so.
+  void MarkSwap(std::string_view state);
   ProgressSnapshot Snapshot() const;
   db::ConnectionOptions SessionOptions() const;
   db::ConnectionOptions CutOverSessionOptions() const;

@@ -48,12 +48,15 @@ enum class RowId : uint64_t {
 // belongs to no live run, however fresh its rows are.
 inline constexpr std::string_view kStoppedState = "stopped";
 
-// The state a run writes when its swap happened but could not be confirmed
-// (cut-over incomplete, exit code 7). It starts with kStoppedState (no
+// The state a run writes when its swap happened but a change made during
+// it was found missing (cut-over incomplete, exit code 7). It starts with kStoppedState (no
 // live run owns the changelog), and the changelog is kept as the marker
 // that `_<t>_osc_old` may hold changes the new table lacks: `osc
 // --cleanup` then keeps both tables, even with --ok-to-drop-table.
 inline constexpr std::string_view kSwapIncompleteState = "stopped (swap incomplete)";
+// The same for a swap whose binlog check did not finish (the run itself
+// succeeded): kept the same way.
+inline constexpr std::string_view kSwapUnconfirmedState = "stopped (swap unconfirmed)";
 
 // Column positions in row images of the changelog table.
 inline constexpr size_t kIdColumn = 0;

@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -216,6 +217,37 @@ TEST_F(CutoverConfirmTest, WithoutMetadataLocksAShadowHeldBeforeTheRenameEndsThe
   EXPECT_EQ(Rows("SELECT COUNT(*) FROM t").rows[0][0], "501");
 }
 
+TEST_F(CutoverConfirmTest, ABinlogCheckThatCannotFinishKeepsTheOldTableAndTheChangelog) {
+  // Stopped right after the RENAME, the check cannot finish: the swap
+  // stands and the run succeeds, but nothing proves that no change was
+  // missed, so the old table stays despite --ok-to-drop-table, and the
+  // changelog stays as the record that keeps osc --cleanup off it.
+  MakeTable();
+  std::stop_source stop;
+  sync::Set("cutover:renamed", [&] { stop.request_stop(); });
+  MigrationOptions o = BaseOptions("t", "ADD COLUMN note INT NULL");
+  o.cut_over.ok_to_drop_table = true;
+  Migration m(o);
+  const Status s = m.Run(stop.get_token());
+  sync::ClearAll();
+
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(m.outcome().swap_unconfirmed);
+  EXPECT_NE(m.outcome().summary.find("could not confirm"), std::string::npos) << m.outcome().summary;
+  EXPECT_TRUE(TableExists("_t_osc_old"));
+  ASSERT_TRUE(TableExists("_t_osc_log"));
+  EXPECT_EQ(Rows("SELECT value FROM _t_osc_log WHERE id = 2").rows[0][0], "stopped (swap unconfirmed)");
+  CleanupOptions cleanup;
+  cleanup.database = kDb;
+  cleanup.table = "t";
+  cleanup.drop_old = true;
+  CleanupPlan plan;
+  std::vector<std::string> dropped;
+  ASSERT_TRUE(CleanupHelpers(*conn_, cleanup, &plan, &dropped).ok());
+  EXPECT_TRUE(dropped.empty()) << RenderCleanup(plan, dropped);
+  EXPECT_TRUE(TableExists("_t_osc_old"));
+}
+
 TEST_F(CutoverConfirmTest, AnOrdinarySwapIsConfirmedAndTheOldTableDropped) {
   // The check's other side: with nobody in the way, the applier reaches the
   // RENAME's event with nothing left over and the old table goes.
@@ -227,6 +259,8 @@ TEST_F(CutoverConfirmTest, AnOrdinarySwapIsConfirmedAndTheOldTableDropped) {
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_FALSE(m.outcome().swap_incomplete);
   EXPECT_FALSE(TableExists("_t_osc_old")) << m.outcome().summary;
+  EXPECT_FALSE(TableExists("_t_osc_log"));
+  EXPECT_FALSE(m.outcome().swap_unconfirmed);
   EXPECT_EQ(m.outcome().summary.find("could not confirm"), std::string::npos) << m.outcome().summary;
 }
 

@@ -138,7 +138,7 @@ TEST(PlanCleanupTest, UnconfirmedSwapKeepsOldTableAndChangelogEvenWithOkToDrop) 
   ASSERT_EQ(plan->steps.size(), 2u);
   EXPECT_EQ(plan->steps[0].table, "_t_osc_old");
   EXPECT_EQ(plan->steps[0].fate, HelperFate::kKeep);
-  EXPECT_THAT(plan->steps[0].reason, HasSubstr("stopped before it confirmed"));
+  EXPECT_THAT(plan->steps[0].reason, HasSubstr("did not confirm that every change"));
   EXPECT_THAT(plan->steps[0].reason, HasSubstr("DROP TABLE `d`.`_t_osc_old`; DROP TABLE `d`.`_t_osc_log`;"));
   EXPECT_EQ(plan->steps[1].table, "_t_osc_log");
   EXPECT_EQ(plan->steps[1].fate, HelperFate::kKeep);
