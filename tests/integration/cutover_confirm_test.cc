@@ -19,6 +19,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/sync_point.h"
@@ -224,7 +225,13 @@ TEST_F(CutoverConfirmTest, ABinlogCheckThatCannotFinishKeepsTheOldTableAndTheCha
   // changelog stays as the record that keeps osc --cleanup off it.
   MakeTable();
   std::stop_source stop;
-  sync::Set("cutover:renamed", [&] { stop.request_stop(); });
+  // While B is queued and t still locked (so the RENAME's event does not
+  // exist yet), the run is stopped and the binlog applier given time to
+  // end: it can then never read the RENAME.
+  sync::Set("cutover:rename_waiting", [&] {
+    stop.request_stop();
+    std::this_thread::sleep_for(300ms);
+  });
   MigrationOptions o = BaseOptions("t", "ADD COLUMN note INT NULL");
   o.cut_over.ok_to_drop_table = true;
   Migration m(o);
