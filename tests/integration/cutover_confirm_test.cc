@@ -60,6 +60,53 @@ class CutoverConfirmTest : public live::MigrationLiveTest {
     EXPECT_TRUE(c.ok()) << c.status().ToString();
     return std::move(*c);
   }
+
+  // An open transaction that has read the shadow: it holds the shadow's
+  // metadata lock until it ends.
+  static bool HoldShadow(db::Connection& reader) {
+    return reader.Execute("START TRANSACTION").ok() && reader.Execute("SELECT COUNT(*) FROM _t_osc_new").ok();
+  }
+
+  // ADD COLUMN note with --ok-to-drop-table and `attempts` cut-over attempts.
+  MigrationOptions SwapOptions(int attempts) const {
+    MigrationOptions o = BaseOptions("t", "ADD COLUMN note INT NULL");
+    o.cut_over.max_attempts = attempts;
+    o.cut_over.ok_to_drop_table = true;
+    return o;
+  }
+
+  // An unconfirmed swap's record: the old table and the changelog, its
+  // state `state`, and a scripted `osc --cleanup --ok-to-drop-table` keeps
+  // both. Returns what the cleanup printed.
+  std::string ExpectKeptForComparison(const std::string& state) {
+    EXPECT_TRUE(TableExists("_t_osc_old"));
+    EXPECT_FALSE(TableExists("_t_osc_new"));
+    if (!TableExists("_t_osc_log")) {
+      ADD_FAILURE() << "the changelog is gone";
+      return "";
+    }
+    EXPECT_EQ(Rows("SELECT value FROM _t_osc_log WHERE id = 2").rows[0][0], state);
+    CleanupOptions cleanup;
+    cleanup.database = kDb;
+    cleanup.table = "t";
+    cleanup.drop_old = true;
+    CleanupPlan plan;
+    std::vector<std::string> dropped;
+    EXPECT_TRUE(CleanupHelpers(*conn_, cleanup, &plan, &dropped).ok());
+    EXPECT_TRUE(dropped.empty()) << RenderCleanup(plan, dropped);
+    EXPECT_TRUE(TableExists("_t_osc_old"));
+    EXPECT_TRUE(TableExists("_t_osc_log"));
+    return RenderCleanup(plan, dropped);
+  }
+
+  // A confirmed swap: the old table dropped, `rows` rows in the new one.
+  void ExpectConfirmedSwap(const Migration& m, const std::string& rows) {
+    EXPECT_FALSE(m.outcome().swap_incomplete);
+    EXPECT_FALSE(m.outcome().swap_unconfirmed);
+    EXPECT_FALSE(TableExists("_t_osc_old")) << m.outcome().summary;
+    EXPECT_FALSE(TableExists("_t_osc_log"));
+    EXPECT_EQ(Rows("SELECT COUNT(*) FROM t").rows[0][0], rows);
+  }
 };
 
 TEST_F(CutoverConfirmTest, WithMetadataLocksARenameWaitingForTheShadowIsNotUnlockedFor) {
@@ -72,8 +119,7 @@ TEST_F(CutoverConfirmTest, WithMetadataLocksARenameWaitingForTheShadowIsNotUnloc
   // passes), just before B is sent.
   sync::Set("cutover:shadow_probed", [&] {
     if (++attempts == 1) {
-      reader_holds_shadow = reader.Execute("START TRANSACTION").ok() &&
-                            reader.Execute("SELECT COUNT(*) FROM _t_osc_new").ok();
+      reader_holds_shadow = HoldShadow(reader);
     }
   });
   // Between the attempts the reader finishes.
@@ -82,10 +128,8 @@ TEST_F(CutoverConfirmTest, WithMetadataLocksARenameWaitingForTheShadowIsNotUnloc
   });
   bool unlocked_for_a_waiting_rename = false;
   sync::Set("cutover:unlocked", [&] { unlocked_for_a_waiting_rename = attempts == 1; });
-  MigrationOptions o = BaseOptions("t", "ADD COLUMN note INT NULL");
+  MigrationOptions o = SwapOptions(2);
   o.cut_over.lock_timeout = 2s;
-  o.cut_over.max_attempts = 2;
-  o.cut_over.ok_to_drop_table = true;
   Migration m(o);
   const Status s = m.Run({});
   sync::ClearAll();
@@ -94,9 +138,7 @@ TEST_F(CutoverConfirmTest, WithMetadataLocksARenameWaitingForTheShadowIsNotUnloc
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(attempts, 2);
   EXPECT_FALSE(unlocked_for_a_waiting_rename) << "t was unlocked while the RENAME waited for the shadow";
-  EXPECT_FALSE(m.outcome().swap_incomplete);
-  EXPECT_FALSE(TableExists("_t_osc_old"));
-  EXPECT_EQ(Rows("SELECT COUNT(*) FROM t").rows[0][0], "500");
+  ExpectConfirmedSwap(m, "500");
 }
 
 TEST_F(CutoverConfirmTest, WithoutMetadataLocksAWriteThatSlipsPastTheRenameFailsTheRunAndKeepsTheOldTable) {
@@ -112,8 +154,7 @@ TEST_F(CutoverConfirmTest, WithoutMetadataLocksAWriteThatSlipsPastTheRenameFails
   // is issued: the reader takes a shared metadata lock on the shadow and
   // keeps it (an open transaction).
   sync::Set("cutover:shadow_probed", [&] {
-    reader_holds_shadow = reader.Execute("START TRANSACTION").ok() &&
-                          reader.Execute("SELECT COUNT(*) FROM _t_osc_new").ok();
+    reader_holds_shadow = HoldShadow(reader);
   });
   // A has let go of t; B still waits for the shadow: a write reaches t,
   // then the reader ends and B renames.
@@ -121,10 +162,7 @@ TEST_F(CutoverConfirmTest, WithoutMetadataLocksAWriteThatSlipsPastTheRenameFails
     late_write = writer.Execute("INSERT INTO t VALUES (10001, 1)");
     (void)reader.Execute("COMMIT");
   });
-  MigrationOptions o = BaseOptions("t", "ADD COLUMN note INT NULL");
-  o.cut_over.max_attempts = 1;
-  o.cut_over.ok_to_drop_table = true;
-  Migration m(o);
+  Migration m(SwapOptions(1));
   const Status s = m.Run({});
   sync::ClearAll();
 
@@ -136,24 +174,10 @@ TEST_F(CutoverConfirmTest, WithoutMetadataLocksAWriteThatSlipsPastTheRenameFails
   // The swap happened; the old table is kept and has the write the new one
   // lacks.
   ASSERT_TRUE(TableExists("_t_osc_old"));
-  EXPECT_FALSE(TableExists("_t_osc_new"));
-  // The changelog stays, marked, so that osc --cleanup keeps the old table.
-  ASSERT_TRUE(TableExists("_t_osc_log"));
-  EXPECT_EQ(Rows("SELECT value FROM _t_osc_log WHERE id = 2").rows[0][0], "stopped (swap incomplete)");
   EXPECT_EQ(Rows("SELECT COUNT(*) FROM _t_osc_old WHERE id = 10001").rows[0][0], "1");
-  // A scripted osc --cleanup --ok-to-drop-table right after keeps both.
-  CleanupOptions cleanup;
-  cleanup.database = kDb;
-  cleanup.table = "t";
-  cleanup.drop_old = true;
-  CleanupPlan plan;
-  std::vector<std::string> dropped;
-  ASSERT_TRUE(CleanupHelpers(*conn_, cleanup, &plan, &dropped).ok());
-  EXPECT_TRUE(dropped.empty());
-  EXPECT_TRUE(TableExists("_t_osc_old"));
-  EXPECT_TRUE(TableExists("_t_osc_log"));
-  EXPECT_NE(RenderCleanup(plan, dropped).find("found changes that the new table"), std::string::npos)
-      << RenderCleanup(plan, dropped);
+  // The changelog stays, marked, so that osc --cleanup keeps the old table.
+  const std::string cleanup = ExpectKeptForComparison("stopped (swap incomplete)");
+  EXPECT_NE(cleanup.find("found changes that the new table"), std::string::npos) << cleanup;
   // So does a new run: it is refused with the tables to compare.
   Migration again(BaseOptions("t", "ADD COLUMN other INT NULL"));
   EXPECT_EQ(again.Run({}).code(), Status::Code::kFailedPrecondition);
@@ -191,8 +215,7 @@ TEST_F(CutoverConfirmTest, WithoutMetadataLocksAShadowHeldBeforeTheRenameEndsThe
   sync::Set("cutover:attempt_start", [&] {
     ++attempts;
     if (attempts == 1) {
-      reader_holds_shadow = reader.Execute("START TRANSACTION").ok() &&
-                            reader.Execute("SELECT COUNT(*) FROM _t_osc_new").ok();
+      reader_holds_shadow = HoldShadow(reader);
     } else if (attempts == 2) {
       write = writer.Execute("INSERT INTO t VALUES (10002, 2)");
       (void)reader.Execute("COMMIT");
@@ -200,10 +223,7 @@ TEST_F(CutoverConfirmTest, WithoutMetadataLocksAShadowHeldBeforeTheRenameEndsThe
   });
   bool renamed_in_first_attempt = false;
   sync::Set("cutover:before_rename", [&] { renamed_in_first_attempt = renamed_in_first_attempt || attempts == 1; });
-  MigrationOptions o = BaseOptions("t", "ADD COLUMN note INT NULL");
-  o.cut_over.max_attempts = 2;
-  o.cut_over.ok_to_drop_table = true;
-  Migration m(o);
+  Migration m(SwapOptions(2));
   const Status s = m.Run({});
   sync::ClearAll();
 
@@ -212,10 +232,8 @@ TEST_F(CutoverConfirmTest, WithoutMetadataLocksAShadowHeldBeforeTheRenameEndsThe
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(attempts, 2);
   EXPECT_FALSE(renamed_in_first_attempt) << "the RENAME was sent while another session held the shadow";
-  EXPECT_FALSE(m.outcome().swap_incomplete);
-  EXPECT_FALSE(TableExists("_t_osc_old"));
+  ExpectConfirmedSwap(m, "501");
   EXPECT_EQ(Rows("SELECT COUNT(*) FROM t WHERE id = 10002 AND note IS NULL").rows[0][0], "1");
-  EXPECT_EQ(Rows("SELECT COUNT(*) FROM t").rows[0][0], "501");
 }
 
 TEST_F(CutoverConfirmTest, ABinlogCheckThatCannotFinishKeepsTheOldTableAndTheChangelog) {
@@ -232,42 +250,25 @@ TEST_F(CutoverConfirmTest, ABinlogCheckThatCannotFinishKeepsTheOldTableAndTheCha
     stop.request_stop();
     std::this_thread::sleep_for(300ms);
   });
-  MigrationOptions o = BaseOptions("t", "ADD COLUMN note INT NULL");
-  o.cut_over.ok_to_drop_table = true;
-  Migration m(o);
+  Migration m(SwapOptions(60));
   const Status s = m.Run(stop.get_token());
   sync::ClearAll();
 
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_TRUE(m.outcome().swap_unconfirmed);
   EXPECT_NE(m.outcome().summary.find("could not confirm"), std::string::npos) << m.outcome().summary;
-  EXPECT_TRUE(TableExists("_t_osc_old"));
-  ASSERT_TRUE(TableExists("_t_osc_log"));
-  EXPECT_EQ(Rows("SELECT value FROM _t_osc_log WHERE id = 2").rows[0][0], "stopped (swap unconfirmed)");
-  CleanupOptions cleanup;
-  cleanup.database = kDb;
-  cleanup.table = "t";
-  cleanup.drop_old = true;
-  CleanupPlan plan;
-  std::vector<std::string> dropped;
-  ASSERT_TRUE(CleanupHelpers(*conn_, cleanup, &plan, &dropped).ok());
-  EXPECT_TRUE(dropped.empty()) << RenderCleanup(plan, dropped);
-  EXPECT_TRUE(TableExists("_t_osc_old"));
+  const std::string cleanup = ExpectKeptForComparison("stopped (swap unconfirmed)");
+  EXPECT_NE(cleanup.find("did not confirm"), std::string::npos) << cleanup;
 }
 
 TEST_F(CutoverConfirmTest, AnOrdinarySwapIsConfirmedAndTheOldTableDropped) {
   // The check's other side: with nobody in the way, the applier reaches the
   // RENAME's event with nothing left over and the old table goes.
   MakeTable();
-  MigrationOptions o = BaseOptions("t", "ADD COLUMN note INT NULL");
-  o.cut_over.ok_to_drop_table = true;
-  Migration m(o);
+  Migration m(SwapOptions(60));
   const Status s = m.Run({});
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_FALSE(m.outcome().swap_incomplete);
-  EXPECT_FALSE(TableExists("_t_osc_old")) << m.outcome().summary;
-  EXPECT_FALSE(TableExists("_t_osc_log"));
-  EXPECT_FALSE(m.outcome().swap_unconfirmed);
+  ExpectConfirmedSwap(m, "500");
   EXPECT_EQ(m.outcome().summary.find("could not confirm"), std::string::npos) << m.outcome().summary;
 }
 
