@@ -9,7 +9,8 @@
 // Output: one line per helper on stdout ("dropped:", "kept:"), or
 // "nothing to clean up ..."; a refusal or failure is the usual one line on
 // stderr. Exit 0 when done (also when nothing was there, or _old was
-// kept), 3 refused, 1 a DROP failed (stdout says what was dropped before).
+// kept), 3 refused (also --ok-to-drop-table on the record of an unconfirmed
+// swap), 1 a DROP failed (stdout says what was dropped before).
 
 #include <string>
 #include <vector>

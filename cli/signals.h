@@ -11,8 +11,8 @@
 // First signal: logs it and requests the stop; osc then winds down (the
 // original table stays intact) and exits with ExitCode::kAborted. Second
 // signal: exits at once with kAborted, for when winding down hangs. Server
-// session state (table locks) goes with the connections; a cut-over sentry
-// table may remain and is named in the next run's preflight.
+// session state (table locks) goes with the connections; helper tables
+// left behind are named in the next run's preflight.
 #pragma once
 
 #include <signal.h>

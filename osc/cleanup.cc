@@ -7,6 +7,7 @@
 #include "common/numbers.h"
 #include "db/quoting.h"
 #include "osc/cutover/changelog.h"
+#include "osc/schema/names.h"
 
 namespace osc::migration {
 namespace {
@@ -106,7 +107,7 @@ Status ReadChangelogAge(db::Connection& conn, HelperObservation* o) {
                        conn.QueryScalar("SELECT value FROM " + Qualified(o->database, o->names.changelog) +
                                         " WHERE id = " + std::to_string(static_cast<uint64_t>(cutover::RowId::kState))));
   o->stopped_cleanly = state && state->starts_with(cutover::kStoppedState);
-  o->swap_incomplete = state && state->starts_with(cutover::kSwapIncompleteState);
+  o->changelog_state = state;
   return Status::Ok();
 }
 
@@ -206,27 +207,29 @@ Result<CleanupPlan> PlanCleanup(const HelperObservation& o, const CleanupOptions
                                       DropStatement(o.database, o.names.shadow));
   }
   CleanupPlan plan{o.database, o.table, {}};
-  if (o.old_type && o.changelog_type && !o.shadow_type) {
-    // The RENAME moved the shadow in and the original out, but the run did
-    // not drop its changelog: it stopped before it confirmed from the
-    // binlog that every change reached the new table, its check did not
-    // finish, or it found a change missing. Only a person comparing the two tables can tell whether the
-    // old one is the only copy of some change, so both stay, whatever
-    // --ok-to-drop-table says.
+  if (schema::IsUnconfirmedSwap({o.shadow_type.has_value(), o.changelog_type.has_value(), o.old_type.has_value(),
+                                  o.changelog_state})) {
+    // Only a person comparing the two tables can tell whether the old one
+    // is the only copy of some change, so both stay; asked to drop the old
+    // table, the whole cleanup is refused (a script must not read exit 0 as
+    // "dropped").
     const std::string old_name = Qualified(o.database, o.names.old);
+    const bool incomplete = o.changelog_state && o.changelog_state->starts_with(cutover::kSwapIncompleteState);
     const std::string why =
-        o.swap_incomplete
-            ? "the run that swapped it out found changes that the new table " + Qualified(o.database, o.table) +
-                  " lacks (cut-over incomplete)"
-            : "the run that swapped it out did not confirm that every change made during the swap reached the "
-              "new table " +
-                  Qualified(o.database, o.table) + " (it stopped first, or its binlog check did not finish)";
+        incomplete ? "the run that swapped it out found changes that the new table " +
+                         Qualified(o.database, o.table) + " lacks (cut-over incomplete)"
+                   : "the run that swapped it out did not confirm that every change made during the swap reached "
+                     "the new table " +
+                         Qualified(o.database, o.table) + " (it stopped first, or its binlog check did not finish)";
     const std::string drop_both = DropStatement(o.database, o.names.old) + " " +
                                   DropStatement(o.database, o.names.changelog);
-    plan.steps.push_back({o.names.old, HelperFate::kKeep,
-                          why + ", so it may hold the only copy of some changes; compare the two tables and copy "
-                                "what is missing, then drop it and the changelog by hand: " +
-                              drop_both});
+    const std::string advice = ", so it may hold the only copy of some changes; compare the two tables and copy "
+                               "what is missing, then drop it and the changelog by hand: " +
+                               drop_both;
+    if (options.drop_old) {
+      return Status::FailedPrecondition("not dropping " + old_name + " (--ok-to-drop-table): " + why + advice);
+    }
+    plan.steps.push_back({o.names.old, HelperFate::kKeep, why + advice});
     plan.steps.push_back({o.names.changelog, HelperFate::kKeep,
                           "it records that " + old_name + " may hold changes the new table lacks; drop it with " +
                               old_name + ": " + drop_both});

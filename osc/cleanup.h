@@ -12,7 +12,8 @@
 //
 // The rules PlanCleanup applies (a refusal changes nothing at all):
 //   _<t>_osc_log  dropped when its columns and comment are exactly the ones
-//                 cutover::Changelog::CreateTable makes; anything else is a
+//                 cutover::Changelog::CreateTable makes (and it is not the
+//                 record of an unconfirmed swap, below); anything else is a
 //                 user's table that happens to have the name: refused.
 //                 Refused too while its newest row is younger than
 //                 `active_window` (a live run writes its heartbeat every
@@ -23,13 +24,15 @@
 //   _<t>_osc_old  the original data after a completed swap: dropped only
 //                 with `drop_old` (--ok-to-drop-table), otherwise kept and
 //                 reported. Next to a changelog but no shadow it is the
-//                 original of a swap its run never confirmed (stopped
-//                 between the RENAME and the binlog check, the check did
-//                 not finish, or cut-over incomplete): it and the
-//                 changelog are both kept, even
-//                 with `drop_old`, and the reason gives the DROP statements.
+//                 original of a swap its run never confirmed
+//                 (schema::IsUnconfirmedSwap: stopped between the RENAME
+//                 and the binlog check, the check did not finish, or
+//                 cut-over incomplete): it and the changelog are both kept,
+//                 the reason gives the DROP statements to run after
+//                 comparing, and `drop_old` is refused.
 //   A helper name that is a view or anything but a base table: refused.
-// Idempotent: a second run finds nothing and succeeds.
+// Idempotent: a second run finds nothing (or the same kept tables) and
+// succeeds.
 //
 // Thread safety: the functions use the Connection given (one thread at a
 // time); PlanCleanup and RenderCleanup are pure.
@@ -85,10 +88,11 @@ struct HelperObservation {
   // nullopt when it has no rows or its layout is not osc's.
   std::optional<std::chrono::microseconds> changelog_age;
   // The changelog's state row says its run stopped (and kept its tables
-  // for a resume): no run is using them, whatever changelog_age says.
+  // for a resume, or for comparing after a swap): no run is using them,
+  // whatever changelog_age says.
   bool stopped_cleanly = false;
-  // The state row says the run's swap was incomplete (exit code 7).
-  bool swap_incomplete = false;
+  // The changelog's state row (osc/cutover/changelog.h), when it was read.
+  std::optional<std::string> changelog_state;
 };
 
 enum class HelperFate : uint8_t {

@@ -33,6 +33,7 @@
 #include "osc/resume_state.h"
 #include "osc/schema/inspect.h"
 #include "osc/schema/names.h"
+#include "osc/schema/preflight_internal.h"
 #include "osc/throttle_setup.h"
 
 namespace osc::migration {
@@ -122,6 +123,16 @@ Status Migration::Impl::EnsureControl() {
 Status Migration::Impl::DropInitially() {
   if (!options.initially_drop_helpers && !options.initially_drop_old_table) return Status::Ok();
   OSC_ASSIGN_OR_RETURN(schema::HelperTableNames h, schema::HelperNamesFor(table()));
+  // Not the record of an unconfirmed swap (osc/cleanup.h): the old table
+  // may hold the only copy of some changes, and the changelog is what
+  // keeps --cleanup off it.
+  OSC_ASSIGN_OR_RETURN(schema::HelperPresence presence, schema::internal::ObserveHelperPresence(*control, db(), h));
+  if (schema::IsUnconfirmedSwap(presence)) {
+    return Status::FailedPrecondition(
+        "--initially-drop-*: not dropping " + db::QuoteQualified(db(), h.old) + " or " +
+        db::QuoteQualified(db(), h.changelog) + ": " + std::string(schema::kUnconfirmedSwapNote) + ", so " +
+        db::QuoteIdentifier(h.old) + " may hold changes the table lacks; compare the two, then drop both by hand");
+  }
   std::vector<std::string> names;
   if (options.initially_drop_helpers) names = {h.shadow, h.changelog};
   if (options.initially_drop_old_table) names.push_back(h.old);
@@ -692,6 +703,7 @@ Status Migration::Impl::CutOver() {
   outcome.summary = "swapped " + db::QuoteQualified(db(), table()) + " with the migrated copy; the original data is " +
                     (co.report().old_table_dropped ? std::string("dropped")
                                                    : "kept as " + db::QuoteQualified(db(), helpers().old));
+  if (!co.report().swap_unconfirmed) MarkSwap(cutover::kSwapConfirmedState);
   if (co.report().swap_unconfirmed) {
     outcome.swap_unconfirmed = true;
     outcome.summary += " (osc could not confirm from the binlog that the swap missed no change: compare before "

@@ -148,17 +148,39 @@ Status Attempt::ProbeShadow() {
   Status locked = probe_session_->Execute("LOCK TABLES " + shadow + " WRITE");
   if (!locked.ok()) {
     if (locked.IsServerError() && locked.server_errno() == db::errc::kLockWaitTimeout) {
-      return Status::Timeout("another session holds a metadata lock on " + shadow +
-                             " (an open transaction that read it, a dump, a DBA's query), so the RENAME would wait "
-                             "for it instead of queuing on " +
-                             db::QuoteQualified(plan_.database, plan_.table));
+      return Status::Timeout("the lock on " + shadow +
+                             " could not be taken at once: another session holds it (an open transaction that read "
+                             "it, a dump, a DBA's query) or waits for it (FLUSH TABLES), and the RENAME would wait "
+                             "there instead of queuing on " +
+                             db::QuoteQualified(plan_.database, plan_.table) + ShadowHolders());
     }
     return locked.WithContext("LOCK TABLES " + shadow + " (checking that the RENAME can take it)");
   }
-  // Our own lock left on the shadow would be the very wait this avoids.
-  OSC_RETURN_IF_ERROR(probe_session_->Execute("UNLOCK TABLES").WithContext("UNLOCK TABLES on " + shadow));
+  // Our own lock left on the shadow would be the very wait this avoids;
+  // if UNLOCK fails, closing the session releases it.
+  if (Status unlocked = probe_session_->Execute("UNLOCK TABLES"); !unlocked.ok()) {
+    probe_session_.reset();
+    return unlocked.WithContext("UNLOCK TABLES on " + shadow);
+  }
   OSC_SYNC_POINT("cutover:shadow_probed");
+  // On MySQL the probe may have waited its 1 s minimum with t locked.
+  if (clock_->Now() >= deadline_) {
+    return Status::Timeout("the cut-over lock timeout passed while checking the lock on " + shadow);
+  }
   return Status::Ok();
+}
+
+std::string Attempt::ShadowHolders() {
+  BlockerQuery query{plan_.database, plan_.names.shadow, std::chrono::seconds(1), context_.own_session_ids};
+  auto report = context_.executor->ListBlockers(query);
+  if (!report.ok() || report->blockers.empty()) return "";
+  std::string out = "; sessions that may hold it: ";
+  constexpr size_t kMax = 3;
+  for (size_t i = 0; i < report->blockers.size() && i < kMax; ++i) {
+    out += (i == 0 ? "" : "; ") + report->blockers[i].Describe();
+  }
+  if (report->blockers.size() > kMax) out += "; and " + std::to_string(report->blockers.size() - kMax) + " more";
+  return out;
 }
 
 Status Attempt::StartRename() {

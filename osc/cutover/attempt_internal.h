@@ -73,6 +73,9 @@ class Attempt {
   // waiting (MariaDB; up to 1 s on MySQL), so that B does not start while
   // another session holds it. Timeout when one does.
   Status ProbeShadow();
+  // "; sessions that may hold it: ..." from the blocker listing for the
+  // shadow, or "" when it lists nobody.
+  std::string ShadowHolders();
   Status StartRename();
   Status AwaitRenameWaiting(std::stop_token stop);
   // With check_rename_target: true when B has a PENDING metadata lock on

@@ -57,6 +57,9 @@ inline constexpr std::string_view kSwapIncompleteState = "stopped (swap incomple
 // The same for a swap whose binlog check did not finish (the run itself
 // succeeded): kept the same way.
 inline constexpr std::string_view kSwapUnconfirmedState = "stopped (swap unconfirmed)";
+// Written as soon as a swap is confirmed, so that a run stopped before it
+// dropped its changelog does not leave what looks like an unconfirmed swap.
+inline constexpr std::string_view kSwapConfirmedState = "stopped (swap confirmed)";
 
 // Column positions in row images of the changelog table.
 inline constexpr size_t kIdColumn = 0;

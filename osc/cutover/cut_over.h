@@ -32,10 +32,12 @@
 // old table may be dropped.
 //
 // Bounds: LOCK TABLES waits at most lock_timeout; everything after it
-// (draining the applier, B reaching its wait) must finish within
+// (draining the applier, P's check, B reaching its wait) must finish within
 // lock_timeout of the moment LOCK TABLES was sent, or the attempt is
 // abandoned. So application queries on t wait about lock_timeout at most
-// per attempt, plus the recovery's round trips.
+// per attempt, plus the recovery's round trips (and on MySQL, where P's
+// lock_wait_timeout cannot go below 1 s, up to 1 s more when another
+// session holds the shadow).
 //
 // Failure: B's session is killed (KILL CONNECTION, even when its client
 // call already returned: the server may still be running the RENAME), A

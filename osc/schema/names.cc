@@ -1,6 +1,7 @@
 #include "osc/schema/names.h"
 
 #include "db/quoting.h"
+#include "osc/cutover/changelog.h"
 
 namespace osc::schema {
 namespace {
@@ -16,6 +17,11 @@ size_t CountChars(std::string_view utf8) {
 }
 
 }  // namespace
+
+bool IsUnconfirmedSwap(const HelperPresence& p) {
+  if (!p.old || !p.changelog || p.shadow) return false;
+  return !(p.changelog_state && p.changelog_state->starts_with(cutover::kSwapConfirmedState));
+}
 
 Result<HelperTableNames> HelperNamesFor(std::string_view table) {
   OSC_RETURN_IF_ERROR(db::ValidateIdentifier(table).WithContext("table name"));

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,29 @@ inline constexpr size_t kHelperNameOverhead = 9;
 // The longest table name whose helper names still fit the server's
 // 64-character limit on table names.
 inline constexpr size_t kMaxMigratableTableNameChars = 64 - kHelperNameOverhead;
+
+// Which helper tables exist next to a table, and the state row of the
+// changelog (nullopt when there is none or it cannot be read).
+struct HelperPresence {
+  bool shadow = false;
+  bool changelog = false;
+  bool old = false;
+  std::optional<std::string> changelog_state;
+};
+
+// True for the record of a swap its run never confirmed from the binlog:
+// the old table and the changelog without the shadow (the RENAME ran, the
+// changelog was not dropped), unless the changelog's state says the swap
+// was confirmed (cutover::kSwapConfirmedState). The run stopped between the
+// RENAME and the binlog check, the check did not finish, or it found a
+// change missing: the old table may hold the only copy of some changes, so
+// --cleanup, --initially-drop-* and new runs leave both tables alone until
+// a person has compared them.
+bool IsUnconfirmedSwap(const HelperPresence& p);
+// How messages about such a record say it.
+inline constexpr std::string_view kUnconfirmedSwapNote =
+    "an osc run swapped the tables and has not confirmed that every change made during the swap reached the new "
+    "table";
 
 // The helper names for `table`. InvalidArgument when they would exceed the
 // 64-character limit, with a message naming the table, its length in

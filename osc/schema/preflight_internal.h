@@ -40,6 +40,12 @@ Result<AccountPrivileges> ReadPrivileges(db::Connection& conn, std::string_view 
 Finding PrivilegeFinding(const AccountPrivileges& account);
 
 // Helper tables of an earlier run in `schema`.
+// What CheckLeftovers looks at: which helper tables exist, and the
+// changelog's state row.
+Result<HelperPresence> ObserveHelperPresence(db::Connection& conn, std::string_view schema,
+                                             const HelperTableNames& names);
+// Refuses when helper tables of an earlier run exist. Its message contains
+// kUnconfirmedSwapNote exactly when IsUnconfirmedSwap.
 Result<Finding> CheckLeftovers(db::Connection& conn, std::string_view schema, const HelperTableNames& names);
 
 // Free space at the server's datadir for a table of `table_bytes`

@@ -10,6 +10,7 @@
 #include "common/numbers.h"
 #include "db/quoting.h"
 #include "db/variables.h"
+#include "osc/cutover/changelog.h"
 #include "osc/schema/preflight_internal.h"
 
 namespace osc::schema::internal {
@@ -100,30 +101,45 @@ Finding PrivilegeFinding(const AccountPrivileges& account) {
   return Refusal("privileges", message, fix);
 }
 
-Result<Finding> CheckLeftovers(db::Connection& conn, std::string_view schema, const HelperTableNames& names) {
+Result<HelperPresence> ObserveHelperPresence(db::Connection& conn, std::string_view schema,
+                                             const HelperTableNames& names) {
   OSC_ASSIGN_OR_RETURN(
       db::QueryResult r,
       conn.Query("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
                  db::QuoteStringLiteral(schema) + " AND TABLE_NAME IN (" + db::QuoteStringLiteral(names.shadow) +
                  ", " + db::QuoteStringLiteral(names.changelog) + ", " + db::QuoteStringLiteral(names.old) + ")"));
-  std::vector<std::string> found;
+  HelperPresence p;
   // Exact comparison: information_schema matches names case-insensitively.
-  for (const std::string& name : {names.shadow, names.changelog, names.old}) {
-    for (const db::Row& row : r.rows) {
-      if (row.size() >= 2 && row[0] == std::string(schema) && row[1] == name) found.push_back(name);
-    }
+  for (const db::Row& row : r.rows) {
+    if (row.size() < 2 || !row[0] || !row[1] || *row[0] != schema) continue;
+    p.shadow = p.shadow || *row[1] == names.shadow;
+    p.changelog = p.changelog || *row[1] == names.changelog;
+    p.old = p.old || *row[1] == names.old;
   }
+  if (p.changelog) {
+    // A table of that name that is not osc's changelog has no such row (or
+    // no such columns): then there is no state, which is the cautious case.
+    auto state = conn.QueryScalar("SELECT value FROM " + db::QuoteQualified(schema, names.changelog) +
+                                  " WHERE id = " + std::to_string(static_cast<uint64_t>(cutover::RowId::kState)));
+    if (state.ok()) p.changelog_state = *state;
+  }
+  return p;
+}
+
+Result<Finding> CheckLeftovers(db::Connection& conn, std::string_view schema, const HelperTableNames& names) {
+  OSC_ASSIGN_OR_RETURN(HelperPresence presence, ObserveHelperPresence(conn, schema, names));
+  std::vector<std::string> found;
+  if (presence.shadow) found.push_back(names.shadow);
+  if (presence.changelog) found.push_back(names.changelog);
+  if (presence.old) found.push_back(names.old);
   if (found.empty()) return Ok("leftover_tables", "none");
   auto has = [&found](const std::string& name) { return std::find(found.begin(), found.end(), name) != found.end(); };
   std::string message = "helper tables of an earlier osc run exist: " + QuotedList(found);
   std::string drops;
   for (const std::string& name : found) drops += " DROP TABLE " + db::QuoteQualified(schema, name) + ";";
-  if (has(names.old) && has(names.changelog) && !has(names.shadow)) {
-    // What a run leaves when it stops between its RENAME and the binlog
-    // check that confirms the swap, or finds a change missing (exit code
-    // 7); osc --cleanup keeps both tables then (osc/cleanup.h).
-    message += "; an osc run swapped the tables and has not confirmed that every change made during the swap "
-               "reached the new table (it stopped, or is still checking), so " +
+  if (IsUnconfirmedSwap(presence)) {
+    // osc --cleanup keeps both tables then (osc/cleanup.h).
+    message += "; " + std::string(kUnconfirmedSwapNote) + " (it stopped, or is still checking), so " +
                db::QuoteIdentifier(names.old) + " may hold changes the table lacks";
     return Refusal("leftover_tables", message,
                    "compare " + db::QuoteIdentifier(names.old) + " with the table and copy what is missing, then:" +

@@ -257,6 +257,22 @@ TEST_F(CliUserFacingGhostArgs, LeftoverHelperTablesAreRefusedWithoutInitiallyDro
   EXPECT_TRUE(Exists("_t_osc_old"));
 }
 
+// What an unconfirmed swap leaves (the old table and the changelog, no
+// shadow) may hold the only copy of some changes: the flags a wrapper
+// always passes must not drop it.
+TEST_F(CliUserFacingGhostArgs, InitiallyDropFlagsLeaveTheRecordOfAnUnconfirmedSwapAlone) {
+  if (!replica_) OSC_SKIP_OR_FAIL("sandbox replica not configured");
+  for (const char* name : {"_t_osc_log", "_t_osc_old"}) {
+    Exec(std::string("CREATE TABLE ") + kDb + "." + name + " (id INT PRIMARY KEY)");
+  }
+  OscProcess p(OSC_BINARY, GhostArgs());
+  EXPECT_EQ(p.Wait(), 3) << p.err();
+  EXPECT_THAT(p.err(), HasSubstr("has not confirmed that every change made during the swap"));
+  EXPECT_FALSE(HasColumnC());
+  EXPECT_TRUE(Exists("_t_osc_log"));
+  EXPECT_TRUE(Exists("_t_osc_old"));
+}
+
 // --- 2. hooks -------------------------------------------------------------
 
 class CliUserFacingHooks : public CliUserFacingTest {};

@@ -76,8 +76,8 @@ class CutoverConfirmTest : public live::MigrationLiveTest {
   }
 
   // An unconfirmed swap's record: the old table and the changelog, its
-  // state `state`, and a scripted `osc --cleanup --ok-to-drop-table` keeps
-  // both. Returns what the cleanup printed.
+  // state `state`; a scripted `osc --cleanup --ok-to-drop-table` is refused
+  // and drops nothing. Returns the refusal.
   std::string ExpectKeptForComparison(const std::string& state) {
     EXPECT_TRUE(TableExists("_t_osc_old"));
     EXPECT_FALSE(TableExists("_t_osc_new"));
@@ -92,11 +92,12 @@ class CutoverConfirmTest : public live::MigrationLiveTest {
     cleanup.drop_old = true;
     CleanupPlan plan;
     std::vector<std::string> dropped;
-    EXPECT_TRUE(CleanupHelpers(*conn_, cleanup, &plan, &dropped).ok());
-    EXPECT_TRUE(dropped.empty()) << RenderCleanup(plan, dropped);
+    const Status s = CleanupHelpers(*conn_, cleanup, &plan, &dropped);
+    EXPECT_EQ(s.code(), Status::Code::kFailedPrecondition) << s.ToString();
+    EXPECT_TRUE(dropped.empty());
     EXPECT_TRUE(TableExists("_t_osc_old"));
     EXPECT_TRUE(TableExists("_t_osc_log"));
-    return RenderCleanup(plan, dropped);
+    return std::string(s.message());
   }
 
   // A confirmed swap: the old table dropped, `rows` rows in the new one.

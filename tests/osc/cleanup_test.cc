@@ -123,16 +123,20 @@ TEST(PlanCleanupTest, OldTableIsDroppedWithOkToDrop) {
 }
 
 // A run that stopped after its RENAME and before its binlog check (or
-// that found a change missing) leaves the old table and the changelog but
-// no shadow: the old table may be the only copy of some changes.
-TEST(PlanCleanupTest, UnconfirmedSwapKeepsOldTableAndChangelogEvenWithOkToDrop) {
+// whose check did not finish, or found a change missing) leaves the old
+// table and the changelog but no shadow: the old table may be the only copy
+// of some changes.
+HelperObservation UnconfirmedSwap() {
   HelperObservation o = KilledRun();
   o.shadow_type.reset();
   o.old_type = "BASE TABLE";
   o.stopped_cleanly = true;
-  CleanupOptions options;
-  options.drop_old = true;
-  Result<CleanupPlan> plan = PlanCleanup(o, options);
+  o.changelog_state = "stopped (swap unconfirmed)";
+  return o;
+}
+
+TEST(PlanCleanupTest, UnconfirmedSwapKeepsOldTableAndChangelog) {
+  Result<CleanupPlan> plan = PlanCleanup(UnconfirmedSwap(), {});
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   EXPECT_TRUE(Dropped(*plan).empty());
   ASSERT_EQ(plan->steps.size(), 2u);
@@ -143,15 +147,34 @@ TEST(PlanCleanupTest, UnconfirmedSwapKeepsOldTableAndChangelogEvenWithOkToDrop) 
   EXPECT_EQ(plan->steps[1].table, "_t_osc_log");
   EXPECT_EQ(plan->steps[1].fate, HelperFate::kKeep);
   EXPECT_EQ(RenderCleanup(*plan, {}).rfind("kept:    `d`.`_t_osc_old`", 0), 0u);
+}
+
+TEST(PlanCleanupTest, UnconfirmedSwapRefusesOkToDropTable) {
+  // Asked to drop the old table, the cleanup refuses as a whole (exit 3),
+  // so a script cannot take "done" for "dropped".
+  CleanupOptions options;
+  options.drop_old = true;
+  const std::string why = Refusal(UnconfirmedSwap(), options);
+  EXPECT_THAT(why, HasSubstr("not dropping `d`.`_t_osc_old` (--ok-to-drop-table)"));
+  EXPECT_THAT(why, HasSubstr("compare the two tables"));
 
   // The state row of a run that found a change missing says so.
-  o.swap_incomplete = true;
-  plan = PlanCleanup(o, options);
-  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
-  EXPECT_TRUE(Dropped(*plan).empty());
-  EXPECT_THAT(plan->steps[0].reason, HasSubstr("found changes that the new table `d`.`t` lacks"));
+  HelperObservation incomplete = UnconfirmedSwap();
+  incomplete.changelog_state = "stopped (swap incomplete)";
+  EXPECT_THAT(Refusal(incomplete, options), HasSubstr("found changes that the new table `d`.`t` lacks"));
+}
 
-  // With the shadow still there the RENAME never ran: the usual rules.
+TEST(PlanCleanupTest, ASwapConfirmedBeforeTheRunStoppedFollowsTheUsualRules) {
+  HelperObservation o = UnconfirmedSwap();
+  o.changelog_state = "stopped (swap confirmed)";
+  CleanupOptions options;
+  options.drop_old = true;
+  Result<CleanupPlan> plan = PlanCleanup(o, options);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(Dropped(*plan), (std::vector<std::string>{"_t_osc_old", "_t_osc_log"}));
+
+  // With the shadow still there the RENAME never ran: the usual rules too.
+  o = UnconfirmedSwap();
   o.shadow_type = "BASE TABLE";
   plan = PlanCleanup(o, options);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();

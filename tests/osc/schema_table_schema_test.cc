@@ -25,6 +25,20 @@ TEST(HelperNamesTest, AppendsTheDocumentedSuffixes) {
   EXPECT_EQ(names->old, "_orders_osc_old");
 }
 
+TEST(HelperNamesTest, AnOldTableAndAChangelogWithoutTheShadowAreAnUnconfirmedSwap) {
+  EXPECT_TRUE(IsUnconfirmedSwap({false, true, true, std::nullopt}));
+  EXPECT_TRUE(IsUnconfirmedSwap({false, true, true, std::string("stopped (swap incomplete)")}));
+  EXPECT_TRUE(IsUnconfirmedSwap({false, true, true, std::string("stopped (swap unconfirmed)")}));
+  EXPECT_TRUE(IsUnconfirmedSwap({false, true, true, std::string("cutting-over")}));
+  // The run confirmed the swap and stopped before dropping its changelog.
+  EXPECT_FALSE(IsUnconfirmedSwap({false, true, true, std::string("stopped (swap confirmed)")}));
+  // The shadow is still there: the RENAME never ran.
+  EXPECT_FALSE(IsUnconfirmedSwap({true, true, true, std::nullopt}));
+  // No changelog: an old table kept after a confirmed migration.
+  EXPECT_FALSE(IsUnconfirmedSwap({false, false, true, std::nullopt}));
+  EXPECT_FALSE(IsUnconfirmedSwap({false, true, false, std::nullopt}));
+}
+
 TEST(HelperNamesTest, FiftyFiveCharactersFitAndFiftySixDoNot) {
   Result<HelperTableNames> fits = HelperNamesFor(std::string(55, 'a'));
   ASSERT_TRUE(fits.ok()) << fits.status().ToString();
