@@ -106,7 +106,6 @@ Status ReadChangelogAge(db::Connection& conn, HelperObservation* o) {
   OSC_ASSIGN_OR_RETURN(std::optional<std::string> state,
                        conn.QueryScalar("SELECT value FROM " + Qualified(o->database, o->names.changelog) +
                                         " WHERE id = " + std::to_string(static_cast<uint64_t>(cutover::RowId::kState))));
-  o->stopped_cleanly = state && state->starts_with(cutover::kStoppedState);
   o->changelog_state = state;
   return Status::Ok();
 }
@@ -134,7 +133,7 @@ Status CheckChangelog(const HelperObservation& o, const CleanupOptions& options)
         "); it may be a table of yours with that name, so osc drops nothing. "
         "If it is osc's after all, drop the helper tables by hand");
   }
-  if (!o.stopped_cleanly && o.changelog_age && *o.changelog_age < options.active_window) {
+  if (!o.stopped_cleanly() && o.changelog_age && *o.changelog_age < options.active_window) {
     return Status::FailedPrecondition(
         "an osc run on " + Qualified(o.database, o.table) + " looks active: its changelog " + log +
         " was written " + FormatSeconds(std::max(*o.changelog_age, std::chrono::microseconds(0))) +
@@ -169,6 +168,10 @@ std::optional<std::string> ChangelogLayoutMismatch(const std::vector<ColumnShape
     return "its table comment does not start with '" + std::string(kChangelogCommentPrefix) + "'";
   }
   return std::nullopt;
+}
+
+bool HelperObservation::stopped_cleanly() const {
+  return changelog_state && changelog_state->starts_with(cutover::kStoppedState);
 }
 
 Result<HelperObservation> ObserveHelpers(db::Connection& conn, const CleanupOptions& options) {

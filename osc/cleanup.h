@@ -87,12 +87,13 @@ struct HelperObservation {
   // How long ago the changelog's newest row was written (server clock);
   // nullopt when it has no rows or its layout is not osc's.
   std::optional<std::chrono::microseconds> changelog_age;
-  // The changelog's state row says its run stopped (and kept its tables
-  // for a resume, or for comparing after a swap): no run is using them,
-  // whatever changelog_age says.
-  bool stopped_cleanly = false;
   // The changelog's state row (osc/cutover/changelog.h), when it was read.
   std::optional<std::string> changelog_state;
+
+  // The state row says its run stopped (and kept its tables for a resume,
+  // or for comparing after a swap): no run is using them, whatever
+  // changelog_age says.
+  bool stopped_cleanly() const;
 };
 
 enum class HelperFate : uint8_t {

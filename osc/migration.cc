@@ -212,23 +212,17 @@ Result<ResumeState> Migration::Impl::ReadResumable(std::string* why_not, bool* c
     return Status::FailedPrecondition(*why_not);
   };
   const schema::HelperTableNames& h = helpers();
-  OSC_ASSIGN_OR_RETURN(db::QueryResult tables,
-                       control->Query("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
-                                      db::QuoteStringLiteral(db())));
-  auto exists = [&](const std::string& name) {
-    return std::any_of(tables.rows.begin(), tables.rows.end(),
-                       [&](const db::Row& row) { return !row.empty() && row[0] == name; });
-  };
-  if (exists(h.old) && exists(h.changelog) && !exists(h.shadow)) {
+  OSC_ASSIGN_OR_RETURN(schema::HelperPresence found, schema::internal::ObserveHelperPresence(*control, db(), h));
+  if (schema::IsUnconfirmedSwap(found)) {
     // The preflight's finding already says what to compare and drop.
     *compare_first = true;
     return fail("an earlier run already swapped the tables, so there is nothing to continue");
   }
-  if (exists(h.old)) {
+  if (found.old) {
     return fail(db::QuoteIdentifier(h.old) + " exists: an earlier run already swapped the tables (or its old data "
                 "was kept), so there is nothing to continue");
   }
-  if (!exists(h.shadow) || !exists(h.changelog)) {
+  if (!found.shadow || !found.changelog) {
     return fail("both " + db::QuoteIdentifier(h.shadow) + " and " + db::QuoteIdentifier(h.changelog) +
                 " are needed to resume");
   }
@@ -703,12 +697,16 @@ Status Migration::Impl::CutOver() {
   outcome.summary = "swapped " + db::QuoteQualified(db(), table()) + " with the migrated copy; the original data is " +
                     (co.report().old_table_dropped ? std::string("dropped")
                                                    : "kept as " + db::QuoteQualified(db(), helpers().old));
-  if (!co.report().swap_unconfirmed) MarkSwap(cutover::kSwapConfirmedState);
+  // Recorded at once, so that a run stopped before the end leaves the
+  // right record beside the old table (schema::IsUnconfirmedSwap).
   if (co.report().swap_unconfirmed) {
     outcome.swap_unconfirmed = true;
+    MarkSwap(cutover::kSwapUnconfirmedState);
     outcome.summary += " (osc could not confirm from the binlog that the swap missed no change: compare before "
                        "dropping it and osc's changelog " +
                        db::QuoteQualified(db(), helpers().changelog) + ", which osc --cleanup keeps too)";
+  } else {
+    MarkSwap(cutover::kSwapConfirmedState);
   }
   return Status::Ok();
 }
@@ -830,11 +828,9 @@ Status Migration::Impl::Run(std::stop_token stop) {
   progress_thread.request_stop();
   progress_thread.join();
   if (s.ok()) {
-    if (outcome.swap_unconfirmed) {
-      MarkSwap(cutover::kSwapUnconfirmedState);
-    } else if (changelog && created_changelog) {
-      DropHelpers();  // only the changelog is left by now
-    }
+    // Only the changelog is left by now; after an unconfirmed swap it stays
+    // as the record (CutOver()).
+    if (changelog && created_changelog && !outcome.swap_unconfirmed) DropHelpers();
     if (hooks.on_progress) {
       // The last line: nothing left, and the copy's average rate.
       ProgressSnapshot last = Snapshot();

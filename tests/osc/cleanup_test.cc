@@ -51,6 +51,13 @@ std::vector<std::string> Dropped(const CleanupPlan& plan) {
   return names;
 }
 
+// PlanCleanup with --ok-to-drop-table.
+Result<CleanupPlan> PlanWithOkToDrop(const HelperObservation& o) {
+  CleanupOptions options;
+  options.drop_old = true;
+  return PlanCleanup(o, options);
+}
+
 std::string Refusal(const HelperObservation& o, const CleanupOptions& options = {}) {
   Result<CleanupPlan> plan = PlanCleanup(o, options);
   EXPECT_FALSE(plan.ok()) << "planned, but expected a refusal";
@@ -113,9 +120,7 @@ TEST(PlanCleanupTest, OldTableIsKeptWithoutOkToDropAndTheReasonSaysHowToDropIt) 
 TEST(PlanCleanupTest, OldTableIsDroppedWithOkToDrop) {
   HelperObservation o = KilledRun();
   o.old_type = "BASE TABLE";
-  CleanupOptions options;
-  options.drop_old = true;
-  Result<CleanupPlan> plan = PlanCleanup(o, options);
+  Result<CleanupPlan> plan = PlanWithOkToDrop(o);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   EXPECT_EQ(Dropped(*plan), (std::vector<std::string>{"_t_osc_new", "_t_osc_old", "_t_osc_log"}));
   EXPECT_EQ(RenderCleanup(*plan, Dropped(*plan)),
@@ -130,7 +135,6 @@ HelperObservation UnconfirmedSwap() {
   HelperObservation o = KilledRun();
   o.shadow_type.reset();
   o.old_type = "BASE TABLE";
-  o.stopped_cleanly = true;
   o.changelog_state = "stopped (swap unconfirmed)";
   return o;
 }
@@ -167,16 +171,14 @@ TEST(PlanCleanupTest, UnconfirmedSwapRefusesOkToDropTable) {
 TEST(PlanCleanupTest, ASwapConfirmedBeforeTheRunStoppedFollowsTheUsualRules) {
   HelperObservation o = UnconfirmedSwap();
   o.changelog_state = "stopped (swap confirmed)";
-  CleanupOptions options;
-  options.drop_old = true;
-  Result<CleanupPlan> plan = PlanCleanup(o, options);
+  Result<CleanupPlan> plan = PlanWithOkToDrop(o);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   EXPECT_EQ(Dropped(*plan), (std::vector<std::string>{"_t_osc_old", "_t_osc_log"}));
 
   // With the shadow still there the RENAME never ran: the usual rules too.
   o = UnconfirmedSwap();
   o.shadow_type = "BASE TABLE";
-  plan = PlanCleanup(o, options);
+  plan = PlanWithOkToDrop(o);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   EXPECT_EQ(Dropped(*plan), (std::vector<std::string>{"_t_osc_new", "_t_osc_old", "_t_osc_log"}));
 }
